@@ -1,0 +1,22 @@
+"""Pelican engagement plugin: social case cards, galleries, comments and linkbacks.
+
+Enable it the Pelican 4.5+ way (``PLUGINS = ["engagement"]``, or by installing the package, which
+declares a ``pelican.plugins`` entry point). ``register()`` only wires signals; the work lives in
+the modules named after what they do.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+
+def register() -> None:
+    """Connect the plugin's handlers to Pelican's signals."""
+    from pelican import signals
+
+    from engagement import build, threads
+
+    signals.initialized.connect(build.configure)
+    signals.generator_init.connect(build.add_template_fallback)
+    signals.article_generator_finalized.connect(threads.collect)
+    signals.finalized.connect(threads.write_manifest)

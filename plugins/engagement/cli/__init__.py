@@ -1,0 +1,21 @@
+"""The ``engagement`` command. Each group of subcommands lives in its own module here.
+
+Every command reads the site's settings file (``--settings``, default ``pelicanconf.py`` in the
+current folder, or ``ENGAGEMENT_SETTINGS``), so the CLI, the endpoint and the build share one
+configuration.
+"""
+
+from __future__ import annotations
+
+import click
+
+from engagement.cli import config_cmd
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pelican-engagement")
+def main() -> None:
+    """Comments, linkbacks and social cases for a Pelican site."""
+
+
+main.add_command(config_cmd.settings_command)

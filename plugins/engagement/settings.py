@@ -1,0 +1,321 @@
+"""Every ``ENGAGEMENT_*`` setting in one place: its type, default, validation and documentation.
+
+The plugin, the endpoint and the CLI all read a site's ``pelicanconf.py``/``publishconf.py``, so a
+site has one configuration. Settings are read once into a frozen :class:`EngagementSettings`; no
+module reads the raw Pelican dictionary on its own. ``engagement settings`` prints this table, and
+the README's configuration reference is generated from the same descriptions.
+
+A few values may come from the environment (the variable has the setting's name and wins over the
+file), because secrets and database URLs differ per deployment and should not be committed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PREFIX = "ENGAGEMENT_"
+
+
+class SettingsError(ValueError):
+    """A setting has the wrong type or value; the message names the setting and says what to do."""
+
+
+def _setting(default: Any, doc: str, *, env: bool = False, choices: tuple[str, ...] = ()) -> Any:
+    if isinstance(default, list | dict):
+        def factory(value=default):
+            return (type(value)(value))
+        return field(default_factory=factory, metadata={"doc": doc, "env": env, "choices": choices})
+    return field(default=default, metadata={"doc": doc, "env": env, "choices": choices})
+
+
+@dataclass(frozen=True)
+class EngagementSettings:
+    """Typed view of the ``ENGAGEMENT_*`` settings (names here are without the prefix)."""
+
+    # --- storage -------------------------------------------------------------------------------
+    DATABASE_URL: str = _setting(
+        "sqlite:///engagement.sqlite3",
+        "SQLAlchemy URL of the comment store. A relative SQLite path is relative to the folder of "
+        "the settings file. Use postgresql+psycopg://user@host/db for larger sites.",
+        env=True,
+    )
+    EXPORT_PATH: str = _setting(
+        "",
+        "When set, the build reads comments and mentions from this JSON export (written by "
+        "`engagement export`) instead of the database, so a CI build needs no database.",
+        env=True,
+    )
+
+    # --- endpoint --------------------------------------------------------------------------------
+    ENDPOINT_URL: str = _setting(
+        "http://127.0.0.1:8001",
+        "Public base URL of the engagement endpoint; forms, pingback, trackback and webmention "
+        "discovery in the pages point here. Empty disables the interactive parts.",
+    )
+    ALLOWED_ORIGINS: list[str] = _setting(
+        [],
+        "Extra origins (besides SITEURL's) whose pages may call the JSON API (CORS).",
+    )
+    SECRET_KEY: str = _setting(
+        "",
+        "Key for hashing client IPs and signing tokens. When empty the store generates one and "
+        "keeps it in its own meta table, so every endpoint instance on one database agrees.",
+        env=True,
+    )
+    ADMIN_TOKEN: str = _setting(
+        "",
+        "Secret token for the moderation web page and API. Empty disables the admin page.",
+        env=True,
+    )
+    THREADS_MANIFEST: str = _setting(
+        "",
+        "Path of the manifest of articles (and whether each accepts comments) that the build "
+        "writes and the endpoint reads. Default: OUTPUT_PATH/engagement/threads.json.",
+        env=True,
+    )
+    MAX_BODY_BYTES: int = _setting(64 * 1024, "Largest request body the endpoint reads.")
+
+    # --- comments --------------------------------------------------------------------------------
+    COMMENTS: bool = _setting(True, "Accept and show reader comments.")
+    COMMENTS_CLOSE_AFTER_DAYS: int = _setting(
+        0, "Close comments this many days after an article's date (0: never)."
+    )
+    COMMENT_MAX_LENGTH: int = _setting(10_000, "Longest comment text, in characters.")
+    COMMENT_MAX_DEPTH: int = _setting(5, "Deepest reply nesting; deeper replies attach to depth N.")
+    COMMENTS_PER_PAGE: int = _setting(
+        100, "Top-level comments shown per page of a long thread; the rest are paginated."
+    )
+    AUTO_APPROVE_RETURNING: bool = _setting(
+        False, "Approve a comment at once when the same e-mail already has an approved comment."
+    )
+    RATE_LIMIT: int = _setting(5, "Comments one client may post per RATE_LIMIT_WINDOW seconds.")
+    RATE_LIMIT_WINDOW: int = _setting(60, "Window of RATE_LIMIT, in seconds.")
+    THREAD_RATE_LIMIT: int = _setting(
+        30, "Comments one thread accepts per hour from all clients together."
+    )
+    REBUILD_ON_APPROVE: bool = _setting(
+        True, "Re-render the affected pages at once when an entry is approved or removed."
+    )
+
+    # --- e-mail ----------------------------------------------------------------------------------
+    SMTP_HOST: str = _setting("", "SMTP server for notifications; empty disables e-mail.", env=True)
+    SMTP_PORT: int = _setting(25, "SMTP port.")
+    SMTP_USERNAME: str = _setting("", "SMTP user name (optional).", env=True)
+    SMTP_PASSWORD: str = _setting("", "SMTP password (optional).", env=True)
+    SMTP_STARTTLS: bool = _setting(False, "Use STARTTLS.")
+    MAIL_FROM: str = _setting("", "From address of notification e-mails.")
+    NOTIFY_EMAIL: str = _setting("", "Editor address told about every new comment or mention.")
+    REPLY_NOTIFICATIONS: bool = _setting(
+        True, "Offer readers e-mail notice of replies (double opt-in)."
+    )
+
+    # --- linkbacks -------------------------------------------------------------------------------
+    TRACKBACKS: bool = _setting(True, "Accept TrackBack pings.")
+    PINGBACKS: bool = _setting(True, "Accept Pingback XML-RPC calls.")
+    WEBMENTIONS: bool = _setting(True, "Accept Webmentions.")
+    WEBMENTION_AUTO_APPROVE: bool = _setting(
+        False, "Approve webmentions whose source verified, without moderation."
+    )
+    ALLOWED_PRIVATE_HOSTS: list[str] = _setting(
+        [],
+        "Hosts the guarded fetch may reach although they resolve to private or loopback "
+        "addresses. For local development and tests only; empty in production.",
+        env=True,
+    )
+    FETCH_TIMEOUT: float = _setting(5.0, "Seconds before an outbound fetch gives up.")
+    FETCH_MAX_BYTES: int = _setting(1024 * 1024, "Largest response body an outbound fetch reads.")
+    FETCH_MAX_REDIRECTS: int = _setting(5, "Redirects an outbound fetch follows.")
+
+    # --- embeds and cases ------------------------------------------------------------------------
+    EMBEDS: bool = _setting(True, "Turn social links on a line of their own into static cards.")
+    EMBEDS_SNAPSHOT: str = _setting(
+        "embeds.json",
+        "JSON snapshot of fetched embeds, relative to the content folder; commit it.",
+    )
+    EMBEDS_FETCH: bool = _setting(
+        True, "Fetch embeds missing from the snapshot at build time (off: offline builds)."
+    )
+    EMBEDS_INTERACTIVE: bool = _setting(
+        False, "Offer the platform's own embed after a click (loads third-party code then)."
+    )
+    EMBEDS_META_TOKEN: str = _setting(
+        "", "Meta app token for Facebook/Instagram/Threads oEmbed; empty: link cards.", env=True
+    )
+    GALLERY_PATH: str = _setting("cases", "Folder (and URL prefix) of the case gallery pages.")
+
+
+_FIELDS = {f.name: f for f in dataclasses.fields(EngagementSettings)}
+
+
+def _type_of(name: str) -> Any:
+    return typing.get_type_hints(EngagementSettings)[name]
+
+
+def _coerce(name: str, value: Any, *, from_env: bool) -> Any:
+    """Check (and, for environment strings, convert) one value against its declared type."""
+    expected = _type_of(name)
+    origin = typing.get_origin(expected)
+    full = PREFIX + name
+    if from_env:
+        if expected is bool:
+            lowered = value.strip().lower()
+            if lowered not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+                raise SettingsError(f"{full}={value!r} in the environment: use true or false")
+            return lowered in {"1", "true", "yes", "on"}
+        if expected is int or expected is float:
+            try:
+                return expected(value)
+            except ValueError:
+                raise SettingsError(f"{full}={value!r} in the environment: expected a number") from None
+        if origin is list:
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+    if origin is list:
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise SettingsError(f"{full} must be a list of strings, got {value!r}")
+        return list(value)
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise SettingsError(f"{full} must be a whole number, got {value!r}")
+    if isinstance(expected, type) and not isinstance(value, expected):
+        raise SettingsError(f"{full} must be of type {expected.__name__}, got {value!r}")
+    return value
+
+
+def from_pelican(
+    pelican_settings: Mapping[str, Any], environ: Mapping[str, str] | None = None
+) -> EngagementSettings:
+    """Read and validate the ``ENGAGEMENT_*`` values of a Pelican settings mapping.
+
+    Unknown ``ENGAGEMENT_*`` names are an error, not silently ignored: a typo in a setting should
+    stop the build rather than leave a feature quietly misconfigured.
+    """
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for key, value in pelican_settings.items():
+        if not key.startswith(PREFIX):
+            continue
+        name = key[len(PREFIX):]
+        if name not in _FIELDS:
+            close = [n for n in _FIELDS if n.startswith(name[:4])]
+            hint = f" (did you mean {', '.join(PREFIX + n for n in close)}?)" if close else ""
+            raise SettingsError(f"unknown setting {key}{hint}")
+        values[name] = _coerce(name, value, from_env=False)
+    for name, spec in _FIELDS.items():
+        if spec.metadata["env"] and (PREFIX + name) in environ:
+            values[name] = _coerce(name, environ[PREFIX + name], from_env=True)
+    for name, value in values.items():
+        choices = _FIELDS[name].metadata["choices"]
+        if choices and value not in choices:
+            raise SettingsError(f"{PREFIX}{name} must be one of {', '.join(choices)}; got {value!r}")
+    settings = EngagementSettings(**values)
+    _check_ranges(settings)
+    return settings
+
+
+def _check_ranges(settings: EngagementSettings) -> None:
+    positive = ("COMMENT_MAX_LENGTH", "COMMENT_MAX_DEPTH", "COMMENTS_PER_PAGE", "RATE_LIMIT_WINDOW",
+                "MAX_BODY_BYTES", "FETCH_MAX_BYTES")
+    for name in positive:
+        if getattr(settings, name) <= 0:
+            raise SettingsError(f"{PREFIX}{name} must be greater than 0")
+    for name in ("RATE_LIMIT", "THREAD_RATE_LIMIT", "COMMENTS_CLOSE_AFTER_DAYS",
+                 "FETCH_MAX_REDIRECTS"):
+        if getattr(settings, name) < 0:
+            raise SettingsError(f"{PREFIX}{name} must not be negative")
+    if settings.FETCH_TIMEOUT <= 0:
+        raise SettingsError(f"{PREFIX}FETCH_TIMEOUT must be greater than 0")
+    url = settings.ENDPOINT_URL
+    if url and not url.startswith(("http://", "https://")):
+        raise SettingsError(f"{PREFIX}ENDPOINT_URL must start with http:// or https://, got {url!r}")
+
+
+def database_url(settings: EngagementSettings, base_dir: str | Path) -> str:
+    """The store URL with a relative SQLite path made absolute against the settings' folder."""
+    url = settings.DATABASE_URL
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and url != "sqlite:///:memory:":
+        path = Path(url[len(prefix):])
+        if not path.is_absolute():
+            return prefix + str((Path(base_dir) / path).resolve())
+    return url
+
+
+def documentation() -> list[tuple[str, str, str, str]]:
+    """(name, type, default, description) for every setting, for the CLI and the README."""
+    rows = []
+    for name, spec in _FIELDS.items():
+        default = spec.default
+        if default is dataclasses.MISSING:
+            default = spec.default_factory()  # type: ignore[misc]
+        type_name = _type_of(name)
+        shown_type = type_name.__name__ if isinstance(type_name, type) else str(type_name)
+        if isinstance(type_name, types.GenericAlias):
+            shown_type = str(type_name)
+        doc = spec.metadata["doc"]
+        if spec.metadata["env"]:
+            doc += " (Environment variable wins.)"
+        rows.append((PREFIX + name, shown_type, repr(default), doc))
+    return rows
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """One site's configuration as the CLI and the endpoint see it: Pelican's and ours."""
+
+    settings_file: Path
+    pelican: Mapping[str, Any]
+    engagement: EngagementSettings
+
+    @property
+    def base_dir(self) -> Path:
+        return self.settings_file.parent
+
+    @property
+    def site_url(self) -> str:
+        return str(self.pelican.get("SITEURL", "")).rstrip("/")
+
+    @property
+    def output_path(self) -> Path:
+        return self.base_dir / str(self.pelican.get("OUTPUT_PATH", "output"))
+
+    @property
+    def database_url(self) -> str:
+        return database_url(self.engagement, self.base_dir)
+
+    @property
+    def threads_manifest(self) -> Path:
+        return threads_manifest_path(self.engagement, self.output_path)
+
+
+def threads_manifest_path(settings: EngagementSettings, output_path: str | Path) -> Path:
+    """Where the build writes (and the endpoint reads) the list of articles that take comments."""
+    if settings.THREADS_MANIFEST:
+        return Path(settings.THREADS_MANIFEST)
+    return Path(output_path) / "engagement" / "threads.json"
+
+
+def load_site(settings_file: str | Path) -> SiteConfig:
+    """Read a site's Pelican settings file the way ``pelican -s`` does, and validate ours."""
+    from pelican.settings import read_settings
+
+    path = Path(settings_file).resolve()
+    if not path.is_file():
+        raise SettingsError(f"settings file {settings_file} not found")
+    # Pelican resolves relative paths in the settings against the current directory when the
+    # file is read from there; read it from its own folder so commands work from anywhere.
+    cwd = Path.cwd()
+    os.chdir(path.parent)
+    try:
+        pelican_settings = read_settings(str(path))
+    finally:
+        os.chdir(cwd)
+    return SiteConfig(path, pelican_settings, from_pelican(pelican_settings))

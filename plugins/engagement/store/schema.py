@@ -1,0 +1,135 @@
+"""The store's tables, as SQLAlchemy Core metadata.
+
+This module describes the *current* schema for queries; the database itself is created and changed
+only by the Alembic migrations in ``migrations/versions`` (a test checks the two agree). One table,
+``entries``, holds comments, trackbacks, pingbacks and webmentions alike, because they share one
+moderation queue, one thread and one rendering path; the columns that only some kinds use are
+nullable.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+#: Entry kinds and states, in the order the CLI lists them.
+KINDS = ("comment", "trackback", "pingback", "webmention")
+STATUSES = ("pending", "approved", "rejected", "spam", "deleted")
+#: Webmention post types read from the source's microformats.
+MENTION_TYPES = ("reply", "like", "repost", "bookmark", "mention")
+#: Verification of a linkback's source: not needed (comments), waiting, done, failed.
+VERIFICATIONS = ("none", "queued", "verified", "failed")
+
+entries = Table(
+    "entries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # Stable identity across export/import and across databases.
+    Column("uuid", String(36), nullable=False, unique=True),
+    # The article's URL relative to SITEURL (Pelican's ``article.url``): the thread key.
+    Column("thread", String(512), nullable=False),
+    Column("parent_id", Integer, ForeignKey("entries.id", ondelete="SET NULL"), nullable=True),
+    Column("kind", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("author_name", String(200), nullable=False, default=""),
+    Column("author_email", String(320), nullable=True),  # never rendered, never exported publicly
+    Column("author_url", String(2048), nullable=True),
+    Column("author_photo", String(2048), nullable=True),  # a *local* path, never a remote URL
+    Column("title", String(500), nullable=True),
+    Column("blog_name", String(200), nullable=True),
+    Column("source_url", String(2048), nullable=True),
+    Column("mention_type", String(16), nullable=True),
+    Column("body_source", Text, nullable=False, default=""),  # what the author wrote
+    Column("body_html", Text, nullable=False, default=""),  # rendered and sanitized once
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("approved_at", DateTime(timezone=True), nullable=True),
+    Column("ip_hash", String(64), nullable=True),  # keyed hash, for rate limits only
+    Column("notify", Boolean, nullable=False, default=False),
+    Column("verification", String(16), nullable=False, default="none"),
+    Column("verify_attempts", Integer, nullable=False, default=0),
+    Column("verify_error", Text, nullable=True),
+    Column("verified_at", DateTime(timezone=True), nullable=True),
+    # SHA-256 (hex) of a natural key that makes re-delivery idempotent: source and target for
+    # linkbacks, "wxr:<site>:<id>" for imports. Null for plain comments. See ``dedupe_key()``.
+    Column("dedupe_key", String(64), nullable=True, unique=True),
+    Index("ix_entries_thread_status", "thread", "status"),
+    Index("ix_entries_status_created", "status", "created_at"),
+    Index("ix_entries_verification", "verification"),
+    Index("ix_entries_author_email", "author_email"),
+)
+
+#: One row per counted event; the rate limiter counts rows in a window inside one transaction so
+#: that the limit holds across worker processes and endpoint instances.
+rate_events = Table(
+    "rate_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("scope", String(300), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_rate_events_scope_at", "scope", "at"),
+)
+
+#: Reply-notification subscriptions (double opt-in: unconfirmed rows send nothing but the
+#: confirmation message).
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("email", String(320), nullable=False),
+    Column("thread", String(512), nullable=False),
+    Column("entry_id", Integer, ForeignKey("entries.id", ondelete="CASCADE"), nullable=True),
+    Column("token", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("confirmed_at", DateTime(timezone=True), nullable=True),
+    Index("ix_subscriptions_thread", "thread"),
+    Index("ix_subscriptions_email", "email"),
+)
+
+#: Every moderation action, who took it and when (audit trail).
+moderation_log = Table(
+    "moderation_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entry_id", Integer, nullable=True),
+    Column("action", String(32), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("detail", Text, nullable=True),
+)
+
+#: What `engagement send` has delivered: one row per (our article, their URL).
+sent_links = Table(
+    "sent_links",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(2048), nullable=False),
+    Column("target", String(2048), nullable=False),
+    Column("protocol", String(16), nullable=True),  # webmention | pingback | trackback | none
+    Column("endpoint", String(2048), nullable=True),
+    Column("status", String(32), nullable=False),  # sent | failed | no-endpoint | removed
+    Column("detail", Text, nullable=True),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("source", "target", name="uq_sent_links_source_target"),
+)
+
+#: Small key/value facts about the store itself (the generated secret key, for one).
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)

@@ -1,0 +1,18 @@
+"""Production settings: `make publish` and the CI build use these on top of pelicanconf.py."""
+
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: F403
+
+SITEURL = os.environ.get("SITEURL", "https://cxperience.example.org")
+FEED_DOMAIN = SITEURL
+RELATIVE_URLS = False
+DELETE_OUTPUT_DIRECTORY = True
+
+ENGAGEMENT_ENDPOINT_URL = os.environ.get(
+    "ENGAGEMENT_ENDPOINT_URL", "https://engage.cxperience.example.org"
+)
+# Production never fetches private or loopback addresses.
+ENGAGEMENT_ALLOWED_PRIVATE_HOSTS = []

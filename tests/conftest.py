@@ -1,0 +1,71 @@
+"""Shared fixtures. Helpers live in ``tests/support``; each test folder mirrors the package."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support import browser as browser_support
+from tests.support.sites import build_site
+
+POSTGRES_URL = os.environ.get("ENGAGEMENT_TEST_POSTGRES_URL", "")
+
+
+@pytest.fixture(scope="session")
+def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own site (the seed articles), built once per test session."""
+    root = tmp_path_factory.mktemp("seed-site")
+    return build_site(root)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the session (skipped without Chromium, except in CI)."""
+    with browser_support.launch() as instance:
+        yield instance
+
+
+def _postgres_schema_url(base: str) -> Iterator[str]:
+    """A fresh PostgreSQL schema per test, dropped afterwards; yields a URL that uses it."""
+    from sqlalchemy import create_engine, text
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty store URL: a real SQLite file, and PostgreSQL when one is configured."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
+        return
+    if not POSTGRES_URL:
+        if os.environ.get("CI") and os.environ.get("ENGAGEMENT_REQUIRE_POSTGRES"):
+            pytest.fail("ENGAGEMENT_REQUIRE_POSTGRES is set but ENGAGEMENT_TEST_POSTGRES_URL is not")
+        pytest.skip("PostgreSQL path: set ENGAGEMENT_TEST_POSTGRES_URL to run it")
+    yield from _postgres_schema_url(POSTGRES_URL)
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[object]:
+    """An opened, migrated :class:`engagement.store.Store` on each backend."""
+    from engagement.store import Store
+
+    opened = Store.open(store_url)
+    try:
+        yield opened
+    finally:
+        opened.close()
