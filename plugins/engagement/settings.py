@@ -109,7 +109,7 @@ class EngagementSettings:
     SMTP_PORT: int = _setting(25, "SMTP port.")
     SMTP_USERNAME: str = _setting("", "SMTP user name (optional).", env=True)
     SMTP_PASSWORD: str = _setting("", "SMTP password (optional).", env=True)
-    SMTP_STARTTLS: bool = _setting(False, "Use STARTTLS.")
+    SMTP_STARTTLS: bool = _setting(False, "Use STARTTLS.", env=True)
     MAIL_FROM: str = _setting("", "From address of notification e-mails.")
     NOTIFY_EMAIL: str = _setting("", "Editor address told about every new comment or mention.")
     REPLY_NOTIFICATIONS: bool = _setting(
