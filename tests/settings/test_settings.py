@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from engagement.settings import SettingsError, database_url, from_pelican, load_site
 
 REPO = Path(__file__).resolve().parents[2]
@@ -18,7 +17,7 @@ def test_defaults_apply_when_nothing_is_set() -> None:
 
 
 def test_unknown_setting_is_an_error_with_a_suggestion() -> None:
-    with pytest.raises(SettingsError, match="unknown setting ENGAGEMENT_RATE_LIMT.*RATE_LIMIT"):
+    with pytest.raises(SettingsError, match=r"unknown setting ENGAGEMENT_RATE_LIMT.*RATE_LIMIT"):
         from_pelican({"ENGAGEMENT_RATE_LIMT": 3}, environ={})
 
 
