@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from engagement.cli import config_cmd
+from engagement.cli import check_cmd, config_cmd, data_cmd, moderate_cmd, serve_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
