@@ -1,0 +1,105 @@
+"""Command line of the suite: which sections, at which sizes, how many runs; then the report.
+
+Every section is independent and degrades on its own: when a part of the project it measures is
+not there (or a tool such as Chromium is missing) its rows say so and the others still run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench import report
+from bench.stats import Row
+
+REPO = Path(__file__).resolve().parents[1]
+SECTIONS = ("build", "approval", "endpoint", "weight")
+DEFAULT_SIZES = (1000, 5000)
+QUICK_SIZES = (100, 500)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true",
+                        help=f"build sizes {QUICK_SIZES} instead of {DEFAULT_SIZES}, fewer requests")
+    parser.add_argument("--sizes", type=_sizes, default=None,
+                        help="comma-separated article counts for the build section, e.g. 1000,5000")
+    parser.add_argument("--comments", type=int, default=5, metavar="M",
+                        help="approved comments per article (default 5)")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="repetitions of every measurement (default 3; the median is shown)")
+    parser.add_argument("--only", type=_sections, default=SECTIONS,
+                        help=f"comma-separated sections to run: {','.join(SECTIONS)}")
+    parser.add_argument("--requests", type=int, default=None,
+                        help="most requests per endpoint round (default 2000, 300 with --quick)")
+    parser.add_argument("--seconds", type=float, default=None,
+                        help="longest endpoint round in seconds (default 10, 4 with --quick)")
+    parser.add_argument("--workdir", type=Path, default=REPO / ".bench",
+                        help="where sites, virtualenvs and logs go (default .bench/)")
+    parser.add_argument("--docs", type=Path, default=REPO / "docs" / "benchmarks.md",
+                        help="Markdown file whose results block is replaced (default docs/benchmarks.md)")
+    parser.add_argument("--no-docs", action="store_true", help="print the table only")
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile our side with pyinstrument/py-spy into WORKDIR/profiles")
+    args = parser.parse_args(argv)
+    if args.sizes is None:
+        args.sizes = QUICK_SIZES if args.quick else DEFAULT_SIZES
+    if args.requests is None:
+        args.requests = 300 if args.quick else 2000
+    if args.seconds is None:
+        args.seconds = 4.0 if args.quick else 10.0
+    if args.runs < 1 or args.comments < 0:
+        parser.error("--runs must be at least 1 and --comments not negative")
+    return args
+
+
+def _sizes(value: str) -> tuple[int, ...]:
+    sizes = tuple(int(part) for part in value.split(",") if part.strip())
+    if not sizes or min(sizes) < 2:
+        raise argparse.ArgumentTypeError("sizes are article counts of at least 2, e.g. 1000,5000")
+    return sizes
+
+
+def _sections(value: str) -> tuple[str, ...]:
+    chosen = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = set(chosen) - set(SECTIONS)
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"unknown section(s) {sorted(unknown)}; pick from {SECTIONS}")
+    return chosen
+
+
+def progress(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    command = "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:])
+    started = time.perf_counter()
+    machine_line = report.machine()
+    progress(f"machine: {machine_line}")
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    from bench import suite
+
+    rows: list[Row] = []
+    runners: dict[str, Callable[[argparse.Namespace], list[Row]]] = {
+        "build": suite.build,
+        "approval": suite.approval,
+        "endpoint": suite.endpoint,
+        "weight": suite.weight,
+    }
+    for name in SECTIONS:
+        if name in args.only:
+            progress(f"section {name}")
+            rows.extend(runners[name](args))
+    seconds = time.perf_counter() - started
+    print(report.text_table(rows))
+    print(f"\n{len(rows)} rows in {seconds:.0f} s; {machine_line}")
+    if not args.no_docs:
+        report.write_docs(args.docs, report.results_block(rows, command.strip(), machine_line, seconds))
+        progress(f"wrote the table into {args.docs}")
+    return 0
