@@ -67,10 +67,14 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
-# The engagement plugin lives in plugins/ and is installed (editable) by `make`.
-PLUGINS = ["engagement"]
+# The engagement plugin lives in plugins/ and is installed (editable) by `make`; site_feeds.py next
+# to it is this site's own small plugin (valid RSS guids).
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["engagement", "site_feeds"]
 
-# Author profiles (bio and social links) shown in the author box and on author pages.
+# Author profiles, keyed by author slug: the bio box under each article and the author pages show them.
+# "type" is the schema.org type in the article's JSON-LD (Person unless said otherwise); "links" are
+# (network, URL) pairs shown as "<name> on <network>".
 AUTHORS_BIO = {
     "matthew-thomas": {
         "name": "Matthew Thomas",
@@ -79,12 +83,34 @@ AUTHORS_BIO = {
             "CXperience blog to create a source for news and discussion about some of the issues, "
             "challenges, news, and ideas relating to Customer Experience."
         ),
-        "links": [
-            ("Twitter", "https://twitter.com/CXperienceBlog"),
-            ("Facebook", "https://www.facebook.com/CXperienceBlog"),
-        ],
+        # Seed 003 says "Matthew Thomas on Twitter" and "… on Facebook" but gives no handle or URL.
+        # We do not guess one: add ("Twitter", "https://…") here once the real profile URL is known.
+        "links": [],
+    },
+    # The two team bylines are the editors' own choice for seeds that carry no author (see each
+    # article's Note); their profiles say only what the seeds say.
+    "cxperience-editors": {
+        "name": "CXperience Editors",
+        "type": "Organization",
+        "bio": "The CXperience editorial team. Articles whose original text carried no byline appear here.",
+        "links": [],
+    },
+    "smchat-team": {
+        "name": "SMChat Team",
+        "type": "Organization",
+        "bio": (
+            "The hosts of #SMChat (Social Media Chat) and its monthly Customer Service feature; "
+            "the original post introduced one of its sessions and carried no byline."
+        ),
+        "links": [],
     },
 }
+
+# Share links under each article are plain links (no third-party script). Mastodon has no central
+# share URL, so the link opens Share₂Fedi's page (?text=…), where readers name their own server. Point
+# this at a self-hosted Share₂Fedi (or any page taking ?text=) to avoid the public instance.
+MASTODON_SHARE_URL = "https://s2f.kytta.dev/"
+OG_LOCALE = "en_GB"
 
 # --- engagement plugin (see README, "Configuration reference") ---------------------------------
 ENGAGEMENT_ENDPOINT_URL = "http://127.0.0.1:8001"

@@ -81,6 +81,12 @@ class EngagementSettings:
         env=True,
     )
     MAX_BODY_BYTES: int = _setting(64 * 1024, "Largest request body the endpoint reads.")
+    TRUSTED_PROXIES: int = _setting(
+        0,
+        "Reverse proxies in front of the endpoint whose X-Forwarded-For/-Proto/-Host headers to "
+        "trust (rate limits key on the client address). 0: use the connecting address.",
+        env=True,
+    )
 
     # --- comments --------------------------------------------------------------------------------
     COMMENTS: bool = _setting(True, "Accept and show reader comments.")
@@ -228,7 +234,7 @@ def _check_ranges(settings: EngagementSettings) -> None:
         if getattr(settings, name) <= 0:
             raise SettingsError(f"{PREFIX}{name} must be greater than 0")
     for name in ("RATE_LIMIT", "THREAD_RATE_LIMIT", "COMMENTS_CLOSE_AFTER_DAYS",
-                 "FETCH_MAX_REDIRECTS"):
+                 "FETCH_MAX_REDIRECTS", "TRUSTED_PROXIES"):
         if getattr(settings, name) < 0:
             raise SettingsError(f"{PREFIX}{name} must not be negative")
     if settings.FETCH_TIMEOUT <= 0:

@@ -1,0 +1,82 @@
+"""Every page type the theme renders: present, titled, canonical, in the navigation, paginated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.site.pages import PAGE_TYPES, SITEURL, html_files, page_url, soup
+
+HEADINGS = {
+    "index": "Latest articles",
+    "article": "The Beauties and the Beasts of Social Customer Service",
+    "page": "About",
+    "category": "Category: Customer Experience",
+    "tag": "Tag: response time",
+    "author": "Matthew Thomas",
+    "authors": "Authors",
+    "categories": "Categories",
+    "tags": "Tags",
+    "archives": "Archives",
+    "404": "Page not found",
+}
+
+
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_page_type_renders_with_its_heading(seed_site: Path, kind: str) -> None:
+    page = soup(seed_site, PAGE_TYPES[kind])
+    assert [h1.get_text(strip=True) for h1 in page.find_all("h1")] == [HEADINGS[kind]]
+    assert page.select_one("main#main") and page.select_one("header.site-header nav")
+    assert page.select_one("a.skip-link")["href"] == "#main"
+
+
+def test_every_page_has_an_absolute_canonical_link_to_itself(seed_site: Path) -> None:
+    for relpath in html_files(seed_site):
+        canonical = soup(seed_site, relpath).find_all("link", rel="canonical")
+        assert len(canonical) == 1, relpath
+        assert canonical[0]["href"] == page_url(relpath), relpath
+        assert soup(seed_site, relpath).find("meta", property="og:url")["content"] == page_url(relpath)
+
+
+def test_navigation_marks_the_current_section(seed_site: Path) -> None:
+    for kind, label in [("archives", "Archives"), ("tag", "Tags"), ("author", "Authors"), ("page", "About")]:
+        current = soup(seed_site, PAGE_TYPES[kind]).select('nav.site-nav a[aria-current="page"]')
+        assert [a.get_text(strip=True) for a in current] == [label], kind
+
+
+def test_archives_group_articles_by_year_newest_first(seed_site: Path) -> None:
+    years = [h2.get_text(strip=True) for h2 in soup(seed_site, PAGE_TYPES["archives"]).select("main h2")]
+    assert years == ["2016", "2014", "2013", "2012"]
+
+
+def test_author_page_shows_the_profile_from_authors_bio(seed_site: Path) -> None:
+    page = soup(seed_site, PAGE_TYPES["author"])
+    assert "Lead Author & Editor of CXperience Blog" in page.select_one(".author-box").get_text()
+    assert page.find(
+        "link",
+        rel="alternate",
+        type="application/atom+xml",
+        href=f"{SITEURL}/feeds/author/matthew-thomas.atom.xml",
+    )
+
+
+def test_index_paginates_with_prev_and_next(paged_site: Path) -> None:
+    first, second = soup(paged_site, "index.html"), soup(paged_site, "page/2/index.html")
+    assert len(first.select(".article-summary")) == 2
+    assert first.select_one('.pagination a[rel="next"]')["href"] == f"{SITEURL}/page/2/"
+    assert second.select_one('.pagination a[rel="prev"]')["href"] == f"{SITEURL}/"
+    assert second.find("link", rel="canonical")["href"] == f"{SITEURL}/page/2/"
+    assert (paged_site / "page/3/index.html").is_file()
+    assert not (paged_site / "page/4").exists()
+
+
+def test_category_pages_paginate_under_their_own_url(paged_site: Path) -> None:
+    second = soup(paged_site, "category/social-customer-service/page/2/index.html")
+    assert (
+        second.find("link", rel="canonical")["href"] == f"{SITEURL}/category/social-customer-service/page/2/"
+    )
+    assert (
+        second.select_one('.pagination a[rel="prev"]')["href"]
+        == f"{SITEURL}/category/social-customer-service/"
+    )
