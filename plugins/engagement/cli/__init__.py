@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from engagement.cli import check_cmd, config_cmd
+from engagement.cli import check_cmd, config_cmd, data_cmd, moderate_cmd, serve_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,3 +20,7 @@ def main() -> None:
 
 main.add_command(config_cmd.settings_command)
 main.add_command(check_cmd.check_command)
+main.add_command(serve_cmd.serve_command)
+main.add_command(moderate_cmd.moderate_group)
+main.add_command(data_cmd.export_command)
+main.add_command(data_cmd.forget_command)

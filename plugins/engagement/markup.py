@@ -1,0 +1,105 @@
+"""Reader text to safe HTML: the comment Markdown subset, and sanitizing for everything else.
+
+Every piece of reader- or remote-supplied text that ends up in a page goes through this module once,
+when it is accepted, and the result is stored (``entries.body_html``). Three entry points:
+
+* :func:`render_comment` — what a reader typed in the comment form (a small Markdown subset).
+* :func:`sanitize_html` — HTML that came from elsewhere (an imported comment, a mention's content).
+* :func:`plain_text_to_html` — text that must be shown as typed (a trackback excerpt).
+
+Markdown is rendered with raw HTML *disabled* (a ``<script>`` typed by a reader stays text) and the
+rendered HTML is then cleaned by ``nh3`` with an allow-list, so a gap in one layer is caught by the
+other. The sanitizer runs on the rendered HTML, never on the Markdown source (sanitizing source
+mangles code samples and quotes).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import nh3
+from markdown_it import MarkdownIt
+
+__all__ = [
+    "ALLOWED_TAGS",
+    "LINK_REL",
+    "URL_SCHEMES",
+    "plain_text_to_html",
+    "render_comment",
+    "sanitize_html",
+]
+
+#: The only elements a comment may contain once rendered.
+ALLOWED_TAGS = frozenset(
+    {"a", "p", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "br"}
+)
+#: Links may point only here; ``javascript:``, ``data:`` and relative URLs are dropped.
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+#: Reader links earn no ranking (nofollow, ugc) and get no handle on our page (noopener).
+LINK_REL = "nofollow ugc noopener noreferrer"
+
+_cleaner = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    # Elements whose *content* is dropped too, not just the tag: their text is never meant to show.
+    clean_content_tags={"script", "style", "template", "iframe", "object", "noscript"},
+    attributes={"a": {"href"}},
+    url_schemes=set(URL_SCHEMES),
+    link_rel=LINK_REL,
+    strip_comments=True,
+)
+
+
+def _comment_markdown() -> MarkdownIt:
+    """CommonMark minus raw HTML, images, headings, rules and tables; bare URLs become links.
+
+    Headings and rules inside a comment would compete with the page's own outline; images would
+    make readers' browsers fetch from anywhere. What is disabled is shown as typed.
+    """
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "breaks": True, "typographer": False})
+    md.enable("linkify")
+    md.disable(["image", "heading", "lheading", "hr", "html_block", "html_inline"])
+    # Links must be absolute and safe; markdown-it's own check already refuses javascript: etc.
+    md.validateLink = _is_allowed_link  # type: ignore[method-assign]
+    return md
+
+
+def _is_allowed_link(url: str) -> bool:
+    scheme = url.split(":", 1)[0].strip().lower() if ":" in url else ""
+    return scheme in URL_SCHEMES
+
+
+_markdown = _comment_markdown()
+
+
+def sanitize_html(fragment: str) -> str:
+    """Clean an HTML fragment down to the comment allow-list (links get :data:`LINK_REL`)."""
+    return _cleaner.clean(fragment).strip()
+
+
+def render_comment(text: str) -> str:
+    """Render what a reader typed (the comment Markdown subset) to sanitized HTML."""
+    text = _normalise_newlines(text).strip()
+    if not text:
+        return ""
+    return sanitize_html(_markdown.render(text))
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
+
+
+def plain_text_to_html(text: str) -> str:
+    """Show text exactly as written: escaped, blank lines as paragraphs, newlines as ``<br>``."""
+    text = _normalise_newlines(text).strip()
+    if not text:
+        return ""
+    paragraphs = [part.strip() for part in _PARAGRAPH_BREAK.split(text) if part.strip()]
+    rendered = "".join(
+        "<p>" + "<br>\n".join(html.escape(line, quote=False) for line in part.split("\n")) + "</p>\n"
+        for part in paragraphs
+    )
+    return sanitize_html(rendered)
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
