@@ -25,8 +25,8 @@ from engagement.store.schema import entries
 from engagement.threads import Thread
 
 #: Longest author name and website address we keep (the columns allow more; people need less).
-NAME_MAX_LENGTH = 100
-WEBSITE_MAX_LENGTH = 500
+NAME_MAX_LENGTH = 200
+WEBSITE_MAX_LENGTH = 2048
 EMAIL_MAX_LENGTH = 254
 #: The honeypot: a field hidden from people, so only robots fill it in.
 HONEYPOT_FIELD = "homepage"

@@ -1,0 +1,82 @@
+"""A tiny real site (built once) and the real endpoint served on 127.0.0.1 for each test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from engagement.endpoint import create_app
+from engagement.settings import SiteConfig, from_pelican
+from engagement.store import Store
+
+from tests.support.servers import serve_wsgi
+from tests.support.sites import REPO, build_site, site_settings, write_article
+
+OPEN = "2024/01/open-thread/"
+CLOSED = "2024/01/closed-thread/"
+SITEURL = "http://127.0.0.1:8000"
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    root: Path
+    content: Path
+    output: Path
+    settings: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    url: str
+    config: SiteConfig
+    store: Store
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """Two articles, one open and one with ``Comments: closed``; the build writes the manifest."""
+    root = tmp_path_factory.mktemp("endpoint-site")
+    content = root / "content"
+    write_article(content / "articles", "open-thread", "An article open for comments.")
+    write_article(content / "articles", "closed-thread", "No comments here.", extra={"Comments": "closed"})
+    output = build_site(root, content)
+    return BuiltSite(root, content, output, site_settings(root, content))
+
+
+def site_config(site: BuiltSite, **engagement: Any) -> SiteConfig:
+    """The built site's configuration with some ENGAGEMENT_* settings (names without prefix) changed."""
+    pelican = dict(site.settings)
+    pelican.update({f"ENGAGEMENT_{name}": value for name, value in engagement.items()})
+    return SiteConfig(REPO / "pelicanconf.py", pelican, from_pelican(pelican, environ={}))
+
+
+@pytest.fixture
+def start_endpoint(built_site: BuiltSite, tmp_path: Path) -> Iterator[Callable[..., Endpoint]]:
+    """``start(store_url=None, **settings)`` serves a fresh endpoint; all stop after the test."""
+    with ExitStack() as stack:
+
+        def start(store_url: str | None = None, **engagement: Any) -> Endpoint:
+            engagement.setdefault("DATABASE_URL", store_url or f"sqlite:///{tmp_path / 'endpoint.sqlite3'}")
+            config = site_config(built_site, **engagement)
+            store = Store.open(config.database_url)
+            stack.callback(store.close)
+            url = stack.enter_context(serve_wsgi(create_app(config, store=store)))
+            return Endpoint(url, config, store)
+
+        yield start
+
+
+@pytest.fixture
+def endpoint(start_endpoint: Callable[..., Endpoint]) -> Endpoint:
+    """The endpoint with the repository's settings (SQLite)."""
+    return start_endpoint()
+
+
+def comment_fields(**changes: str) -> dict[str, str]:
+    fields = {"thread": OPEN, "name": "Ann Reader", "email": "ann@example.org", "body": "Nice *post*."}
+    fields.update(changes)
+    return fields

@@ -1,0 +1,99 @@
+"""Size, nesting and rate limits: each refusal has its status and says what to do."""
+
+from __future__ import annotations
+
+import requests
+
+from tests.endpoint.conftest import OPEN, Endpoint, comment_fields
+
+
+def post(endpoint: Endpoint, **changes: str) -> requests.Response:
+    return requests.post(f"{endpoint.url}/api/comments", json=comment_fields(**changes), timeout=10)
+
+
+def test_too_long_comment_is_400_with_the_limit(start_endpoint) -> None:
+    endpoint = start_endpoint(COMMENT_MAX_LENGTH=20)
+    answer = post(endpoint, body="x" * 21)
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "error": "Your comment is 21 characters long; the limit is 20. Please shorten it.", "field": "body",
+    }
+
+
+def test_too_long_name_is_400(endpoint: Endpoint) -> None:
+    answer = post(endpoint, name="n" * 201)
+    assert answer.status_code == 400
+    assert answer.json()["field"] == "name"
+
+
+def test_body_over_max_body_bytes_is_413(start_endpoint) -> None:
+    endpoint = start_endpoint(MAX_BODY_BYTES=2048)
+    answer = requests.post(f"{endpoint.url}/comments", data=comment_fields(body="y" * 4096), timeout=10)
+    assert answer.status_code == 413
+    assert "too large" in answer.text
+    assert endpoint.store.list() == []
+
+
+def test_client_rate_limit_is_429_with_retry_after(start_endpoint) -> None:
+    endpoint = start_endpoint(RATE_LIMIT=2, RATE_LIMIT_WINDOW=90)
+    statuses = [post(endpoint, body=f"comment {n}").status_code for n in range(2)]
+    refused = post(endpoint, body="one too many")
+    assert statuses == [201, 201]
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "90"
+    assert "posting too quickly" in refused.json()["error"]
+    assert len(endpoint.store.list()) == 2
+
+
+def test_thread_rate_limit_counts_all_clients(start_endpoint) -> None:
+    endpoint = start_endpoint(RATE_LIMIT=0, THREAD_RATE_LIMIT=1)
+    assert post(endpoint).status_code == 201
+    refused = post(endpoint, name="Somebody Else")
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "3600"
+
+
+def test_invalid_posts_do_not_use_up_the_rate_limit(start_endpoint) -> None:
+    endpoint = start_endpoint(RATE_LIMIT=1)
+    assert post(endpoint, name="").status_code == 400
+    assert post(endpoint).status_code == 201
+
+
+def test_ip_is_stored_only_as_a_keyed_hash(endpoint: Endpoint) -> None:
+    post(endpoint)
+    [entry] = endpoint.store.list()
+    assert entry.ip_hash is not None and len(entry.ip_hash) == 64
+    assert "127.0.0.1" not in entry.ip_hash
+
+
+def _approved(endpoint: Endpoint, parent: int | None = None) -> int:
+    fields = comment_fields() if parent is None else comment_fields(parent=str(parent))
+    created = requests.post(f"{endpoint.url}/api/comments", json=fields, timeout=10).json()
+    endpoint.store.set_status(created["id"], "approved", actor="test")
+    return created["id"]
+
+
+def test_reply_deeper_than_max_depth_attaches_at_max_depth(start_endpoint) -> None:
+    endpoint = start_endpoint(COMMENT_MAX_DEPTH=2, RATE_LIMIT=0)
+    top = _approved(endpoint)
+    reply = _approved(endpoint, top)
+    deeper = post(endpoint, parent=str(reply)).json()
+    assert deeper["parent"] == top  # a sibling of the reply, at depth 2
+
+
+def test_reply_to_unpublished_comment_is_refused(endpoint: Endpoint) -> None:
+    pending = post(endpoint).json()
+    answer = post(endpoint, parent=str(pending["id"]))
+    assert answer.status_code == 400
+    assert answer.json()["field"] == "parent"
+
+
+def test_returning_commenter_is_auto_approved(start_endpoint) -> None:
+    endpoint = start_endpoint(AUTO_APPROVE_RETURNING=True)
+    first = post(endpoint).json()
+    assert first["status"] == "pending"
+    endpoint.store.set_status(first["id"], "approved", actor="test")
+    second = post(endpoint, email="ANN@example.org", body="again").json()
+    stranger = post(endpoint, name="Bob", email="bob@example.org").json()
+    assert (second["status"], stranger["status"]) == ("approved", "pending")
+    assert second["thread"] == OPEN
