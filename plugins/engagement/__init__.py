@@ -20,3 +20,12 @@ def register() -> None:
     signals.generator_init.connect(build.add_template_fallback)
     signals.article_generator_finalized.connect(threads.collect)
     signals.finalized.connect(threads.write_manifest)
+
+    from engagement import galleries
+    from engagement.embeds import markdown_ext as case_markdown
+    from engagement.embeds import render as case_render
+
+    signals.readers_init.connect(case_markdown.use_reader)
+    signals.article_generator_finalized.connect(case_render.render_generator)
+    signals.page_generator_finalized.connect(case_render.render_generator)
+    signals.get_generators.connect(galleries.get_generators)

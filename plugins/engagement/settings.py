@@ -154,6 +154,20 @@ class EngagementSettings:
     EMBEDS_META_TOKEN: str = _setting(
         "", "Meta app token for Facebook/Instagram/Threads oEmbed; empty: link cards.", env=True
     )
+    EMBEDS_PROVIDERS: dict[str, str] = _setting(
+        {},
+        "Extra oEmbed providers, checked before the built-in table: URL pattern (shell-style, "
+        "'*' matches anything) → oEmbed endpoint URL.",
+    )
+    EMBEDS_MEDIA_PATH: str = _setting(
+        "embeds-media",
+        "Folder (relative to the content folder) of the images embed cards show, downloaded with "
+        "the snapshot; commit it with the snapshot. Copied to OUTPUT_PATH/engagement/media.",
+    )
+    EMBEDS_MEDIA_MAX_BYTES: int = _setting(5 * 1024 * 1024, "Largest image an embed card downloads.")
+    GALLERY: bool = _setting(
+        True, "Write the case gallery pages (all cases, per brand, platform and verdict)."
+    )
     GALLERY_PATH: str = _setting("cases", "Folder (and URL prefix) of the case gallery pages.")
 
 
@@ -242,6 +256,30 @@ def _check_ranges(settings: EngagementSettings) -> None:
     url = settings.ENDPOINT_URL
     if url and not url.startswith(("http://", "https://")):
         raise SettingsError(f"{PREFIX}ENDPOINT_URL must start with http:// or https://, got {url!r}")
+    _check_embeds(settings)
+
+
+def _check_embeds(settings: EngagementSettings) -> None:
+    providers = settings.EMBEDS_PROVIDERS
+    if not isinstance(providers, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in providers.items()
+    ):
+        raise SettingsError(f"{PREFIX}EMBEDS_PROVIDERS must map URL patterns to endpoint URLs (strings)")
+    for pattern, endpoint in providers.items():
+        if not endpoint.startswith(("http://", "https://")):
+            raise SettingsError(
+                f"{PREFIX}EMBEDS_PROVIDERS[{pattern!r}] must be an http(s) endpoint URL, got {endpoint!r}"
+            )
+    if settings.EMBEDS_MEDIA_MAX_BYTES <= 0:
+        raise SettingsError(f"{PREFIX}EMBEDS_MEDIA_MAX_BYTES must be greater than 0")
+    gallery = settings.GALLERY_PATH.strip("/")
+    if not gallery or ".." in gallery.split("/") or gallery != settings.GALLERY_PATH.rstrip("/"):
+        raise SettingsError(
+            f"{PREFIX}GALLERY_PATH must be a relative folder such as 'cases', got {settings.GALLERY_PATH!r}"
+        )
+    for name in ("EMBEDS_SNAPSHOT", "EMBEDS_MEDIA_PATH"):
+        if not getattr(settings, name).strip():
+            raise SettingsError(f"{PREFIX}{name} must not be empty")
 
 
 def database_url(settings: EngagementSettings, base_dir: str | Path) -> str:

@@ -1,0 +1,116 @@
+"""One build's view of social posts: the snapshot first, then (if allowed) a guarded fetch.
+
+A post that is in the snapshot renders from it, so a CI build needs no network and a post deleted
+later still shows. A post that is missing is fetched when ``ENGAGEMENT_EMBEDS_FETCH`` is on, its
+images downloaded next to the snapshot, and the snapshot rewritten. A post we can neither find nor
+fetch becomes a plain link card and a WARNING naming the file and line (with ``--fatal warnings``
+that stops the build, which is what a CI build wants).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+from typing import Any
+
+from engagement.embeds import cards, oembed, providers
+from engagement.embeds.snapshot import Snapshot
+from engagement.net import Fetcher, FetchPolicy
+from engagement.settings import EngagementSettings
+
+logger = logging.getLogger(__name__)
+
+MEDIA_URL_PATH = "engagement/media"
+
+
+class Library:
+    """Snapshot + fetcher + memo for one build (or one CLI run)."""
+
+    def __init__(self, settings: EngagementSettings, content_path: str | Path) -> None:
+        self.settings = settings
+        base = Path(content_path)
+        self.snapshot = Snapshot(base / settings.EMBEDS_SNAPSHOT, base / settings.EMBEDS_MEDIA_PATH)
+        self.extra_providers = providers.site_providers(settings.EMBEDS_PROVIDERS)
+        self.used: set[str] = set()
+        self._cards: dict[str, dict[str, Any]] = {}
+
+    # --- lookup ------------------------------------------------------------------------------------
+    def match(self, url: str) -> providers.Match | None:
+        return providers.match(url, self.extra_providers)
+
+    def card(self, url: str, source: str, line: int) -> dict[str, Any]:
+        """The card for ``url``; ``source``/``line`` locate the reference for warnings."""
+        if url in self._cards:
+            return self._cards[url]
+        found = self.match(url)
+        entry = self.snapshot.get(url)
+        reason = f"it is not in the snapshot {self.snapshot.path.name}"
+        if entry is None and found is not None:
+            gated = found.provider is not None and found.provider.needs_token
+            if gated and not self.settings.EMBEDS_META_TOKEN:
+                # Meta's endpoints need a token; without one a link card is the documented result.
+                card = cards.link_card(url, found.platform)
+                self._cards[url] = card
+                return card
+            if self.settings.EMBEDS_FETCH:
+                try:
+                    entry = self.refresh(url, found)
+                except oembed.EmbedError as error:
+                    reason += f" and fetching failed: {error.reason}"
+            else:
+                reason += " and fetching is off (ENGAGEMENT_EMBEDS_FETCH = False)"
+        if entry is None:
+            logger.warning("%s:%d: embed %s: %s; showing a plain link card", source, line, url, reason)
+            card = cards.link_card(url, found.platform if found else "")
+        else:
+            self.used.add(url)
+            card = cards.card_from_entry(url, entry)
+        self._cards[url] = card
+        return card
+
+    # --- fetching ----------------------------------------------------------------------------------
+    def fetcher(self, *, max_bytes: int | None = None) -> Fetcher:
+        policy = FetchPolicy.from_settings(self.settings)
+        if max_bytes is not None:
+            policy = FetchPolicy.from_settings(self.settings, max_bytes=max_bytes)
+        return Fetcher(policy)
+
+    def refresh(self, url: str, found: providers.Match | None = None) -> dict[str, Any]:
+        """Fetch ``url`` now, download its images, and store it in the snapshot."""
+        found = found or self.match(url)
+        if found is None:
+            raise oembed.EmbedError("not a post URL any provider knows")
+        with self.fetcher() as fetcher:
+            entry = oembed.fetch_entry(fetcher, url, found, token=self.settings.EMBEDS_META_TOKEN)
+        entry["media"] = self._download_images(url, entry)
+        self.snapshot.put(url, entry)
+        return entry
+
+    def _download_images(self, url: str, entry: dict[str, Any]) -> dict[str, str]:
+        saved: dict[str, str] = {}
+        with self.fetcher(max_bytes=self.settings.EMBEDS_MEDIA_MAX_BYTES) as fetcher:
+            for image in cards.image_urls(entry):
+                try:
+                    saved[image] = oembed.download(fetcher, image, self.snapshot.media_dir)
+                except oembed.EmbedError as error:
+                    logger.warning("embed %s: %s; the card is shown without it", url, error.reason)
+        return saved
+
+    # --- output ------------------------------------------------------------------------------------
+    def save(self) -> None:
+        if self.snapshot.changed:
+            self.snapshot.save()
+
+    def copy_media(self, output_path: str | Path) -> int:
+        """Copy the images of the cards this build used into ``output/engagement/media``."""
+        target = Path(output_path) / MEDIA_URL_PATH
+        copied = 0
+        for url in sorted(self.used):
+            for name in (self.snapshot.get(url) or {}).get("media", {}).values():
+                source = self.snapshot.media_dir / name
+                if source.is_file():
+                    target.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(source, target / name)
+                    copied += 1
+        return copied
