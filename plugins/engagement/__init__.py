@@ -21,6 +21,12 @@ def register() -> None:
     signals.article_generator_finalized.connect(threads.collect)
     signals.finalized.connect(threads.write_manifest)
 
+    from engagement.linkbacks import avatars as linkback_avatars
+    from engagement.linkbacks import pages as linkback_pages
+
+    signals.article_generator_finalized.connect(linkback_pages.attach)
+    signals.finalized.connect(linkback_avatars.copy_to_output)
+
     from engagement import galleries
     from engagement.embeds import markdown_ext as case_markdown
     from engagement.embeds import render as case_render

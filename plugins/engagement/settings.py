@@ -129,6 +129,27 @@ class EngagementSettings:
     WEBMENTION_AUTO_APPROVE: bool = _setting(
         False, "Approve webmentions whose source verified, without moderation."
     )
+    LINKBACK_RATE_LIMIT: int = _setting(
+        20, "Trackbacks, pingbacks and webmentions one client may send per LINKBACK_RATE_WINDOW."
+    )
+    LINKBACK_SOURCE_RATE_LIMIT: int = _setting(
+        10, "Linkbacks whose source is on one host, per LINKBACK_RATE_WINDOW, from all clients."
+    )
+    LINKBACK_RATE_WINDOW: int = _setting(3600, "Window of the two linkback limits, in seconds.")
+    LINKBACK_VERIFY_ATTEMPTS: int = _setting(
+        3, "Tries to verify a source that fails for a passing reason (timeout, 5xx) before giving up."
+    )
+    PINGBACK_FAULT_DETAIL: bool = _setting(
+        False,
+        "Answer pingbacks whose source failed with the spec's fault codes 16, 17 and 50. Off (as in "
+        "WordPress since CVE-2013-0235) they get the generic fault 0, so the endpoint cannot be "
+        "used to probe other hosts.",
+    )
+    AVATARS_PATH: str = _setting(
+        "avatars",
+        "Folder (relative to the content folder) where mention authors' photos are stored after "
+        "download; the build copies them to OUTPUT_PATH/engagement/avatars/. Never hot-linked.",
+    )
     ALLOWED_PRIVATE_HOSTS: list[str] = _setting(
         [],
         "Hosts the guarded fetch may reach although they resolve to private or loopback "
@@ -243,12 +264,14 @@ def from_pelican(
 
 def _check_ranges(settings: EngagementSettings) -> None:
     positive = ("COMMENT_MAX_LENGTH", "COMMENT_MAX_DEPTH", "COMMENTS_PER_PAGE", "RATE_LIMIT_WINDOW",
-                "MAX_BODY_BYTES", "FETCH_MAX_BYTES")
+                "MAX_BODY_BYTES", "FETCH_MAX_BYTES", "LINKBACK_RATE_WINDOW",
+                "LINKBACK_VERIFY_ATTEMPTS")
     for name in positive:
         if getattr(settings, name) <= 0:
             raise SettingsError(f"{PREFIX}{name} must be greater than 0")
     for name in ("RATE_LIMIT", "THREAD_RATE_LIMIT", "COMMENTS_CLOSE_AFTER_DAYS",
-                 "FETCH_MAX_REDIRECTS", "TRUSTED_PROXIES"):
+                 "FETCH_MAX_REDIRECTS", "TRUSTED_PROXIES", "LINKBACK_RATE_LIMIT",
+                 "LINKBACK_SOURCE_RATE_LIMIT"):
         if getattr(settings, name) < 0:
             raise SettingsError(f"{PREFIX}{name} must not be negative")
     if settings.FETCH_TIMEOUT <= 0:

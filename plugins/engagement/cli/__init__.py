@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from engagement.cli import check_cmd, config_cmd, data_cmd, moderate_cmd, serve_cmd
+from engagement.cli import check_cmd, config_cmd, data_cmd, linkbacks_cmd, moderate_cmd, serve_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,3 +24,5 @@ main.add_command(serve_cmd.serve_command)
 main.add_command(moderate_cmd.moderate_group)
 main.add_command(data_cmd.export_command)
 main.add_command(data_cmd.forget_command)
+main.add_command(linkbacks_cmd.send_command)
+main.add_command(linkbacks_cmd.worker_command)
