@@ -35,3 +35,11 @@ def register() -> None:
     signals.article_generator_finalized.connect(case_render.render_generator)
     signals.page_generator_finalized.connect(case_render.render_generator)
     signals.get_generators.connect(galleries.get_generators)
+
+    from engagement import assets
+    from engagement import pages as comment_pages
+
+    signals.article_generator_finalized.connect(comment_pages.attach)
+    signals.content_written.connect(comment_pages.page_written)
+    signals.finalized.connect(comment_pages.finish)
+    signals.finalized.connect(assets.copy_to_output)

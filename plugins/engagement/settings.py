@@ -98,6 +98,9 @@ class EngagementSettings:
     COMMENTS_PER_PAGE: int = _setting(
         100, "Top-level comments shown per page of a long thread; the rest are paginated."
     )
+    COMMENT_FEED_ITEMS: int = _setting(
+        50, "Newest comments listed in the site-wide comments feed and in each article's feed."
+    )
     AUTO_APPROVE_RETURNING: bool = _setting(
         False, "Approve a comment at once when the same e-mail already has an approved comment."
     )
@@ -263,7 +266,8 @@ def from_pelican(
 
 
 def _check_ranges(settings: EngagementSettings) -> None:
-    positive = ("COMMENT_MAX_LENGTH", "COMMENT_MAX_DEPTH", "COMMENTS_PER_PAGE", "RATE_LIMIT_WINDOW",
+    positive = ("COMMENT_MAX_LENGTH", "COMMENT_MAX_DEPTH", "COMMENTS_PER_PAGE", "COMMENT_FEED_ITEMS",
+                "RATE_LIMIT_WINDOW",
                 "MAX_BODY_BYTES", "FETCH_MAX_BYTES", "LINKBACK_RATE_WINDOW",
                 "LINKBACK_VERIFY_ATTEMPTS")
     for name in positive:

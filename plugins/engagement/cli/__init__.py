@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import click
 
-from engagement.cli import check_cmd, config_cmd, data_cmd, linkbacks_cmd, moderate_cmd, serve_cmd
+from engagement.cli import (
+    check_cmd,
+    config_cmd,
+    data_cmd,
+    linkbacks_cmd,
+    moderate_cmd,
+    rebuild_cmd,
+    serve_cmd,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,3 +34,4 @@ main.add_command(data_cmd.export_command)
 main.add_command(data_cmd.forget_command)
 main.add_command(linkbacks_cmd.send_command)
 main.add_command(linkbacks_cmd.worker_command)
+main.add_command(rebuild_cmd.rebuild_command)
