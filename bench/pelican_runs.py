@@ -59,8 +59,8 @@ class Checkout:
         return self.root / f"settings_{name}.py"
 
 
-def settings_text(checkout: Checkout, *, load_cache: bool, site_url: str | None = None,
-                  endpoint_url: str | None = None) -> str:
+def settings_text(checkout: Checkout, *, load_cache: bool, cache: bool = True,
+                  site_url: str | None = None, endpoint_url: str | None = None) -> str:
     """The repository's pelicanconf.py with this checkout's paths, theme and cache settings."""
     base = REPO / "pelicanconf.py"
     lines = [
@@ -72,7 +72,7 @@ def settings_text(checkout: Checkout, *, load_cache: bool, site_url: str | None 
         f"CACHE_PATH = {str(checkout.cache)!r}",
         # A CI job saves the cache after a build and restores it into a fresh clone, where every
         # mtime is new: only a content hash can tell that a file did not change.
-        "CACHE_CONTENT = True",
+        f"CACHE_CONTENT = {cache!r}",
         f"LOAD_CONTENT_CACHE = {load_cache!r}",
         'CHECK_MODIFIED_METHOD = "sha256"',
     ]
@@ -95,7 +95,7 @@ def settings_text(checkout: Checkout, *, load_cache: bool, site_url: str | None 
     return "\n".join(lines) + "\n"
 
 
-def prepare(checkout: Checkout, *, load_cache: bool, site_url: str | None = None,
+def prepare(checkout: Checkout, *, load_cache: bool, cache: bool = True, site_url: str | None = None,
             endpoint_url: str | None = None) -> Path:
     """A fresh checkout of the content and an empty output; returns the settings file to use."""
     checkout.root.mkdir(parents=True, exist_ok=True)
@@ -107,7 +107,7 @@ def prepare(checkout: Checkout, *, load_cache: bool, site_url: str | None = None
     if not load_cache and checkout.cache.exists():
         shutil.rmtree(checkout.cache)
     path = checkout.settings_file(load_cache=load_cache)
-    path.write_text(settings_text(checkout, load_cache=load_cache, site_url=site_url,
+    path.write_text(settings_text(checkout, load_cache=load_cache, cache=cache, site_url=site_url,
                                   endpoint_url=endpoint_url), "utf-8")
     return path
 
@@ -148,3 +148,12 @@ def run_pelican(checkout: Checkout, settings: Path) -> float:
         raise BuildFailed(f"{checkout.variant} build of {checkout.site.articles} articles failed "
                           f"(exit {result.returncode}); log {log}:\n{tail}")
     return elapsed
+
+
+def build_once(checkout: Checkout, *, site_url: str | None = None, endpoint_url: str | None = None
+               ) -> Path:
+    """One plain build (no content cache) of a checkout; returns the settings file it used."""
+    settings = prepare(checkout, load_cache=False, cache=False, site_url=site_url,
+                       endpoint_url=endpoint_url)
+    run_pelican(checkout, settings)
+    return settings
