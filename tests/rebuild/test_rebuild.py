@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from engagement.rebuild import RebuildError, rebuild_threads
+
 from tests.render.helpers import make_site, soup, thread_key, tree_bytes
 
 
@@ -70,7 +70,7 @@ def test_rebuild_removes_pages_a_shrunk_thread_no_longer_has(tmp_path: Path) -> 
 def test_rebuild_refuses_other_render_settings(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     site.build()
-    with pytest.raises(RebuildError, match="SITEURL|site_url"):
+    with pytest.raises(RebuildError, match=r"site_url"):
         rebuild_threads(site.config(SITEURL="https://elsewhere.example"), {thread_key("first-post")})
 
 

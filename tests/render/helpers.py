@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from bs4 import BeautifulSoup
-
 from engagement.markup import render_comment
 from engagement.settings import SiteConfig, from_pelican
 from engagement.store import Entry, NewEntry, Store
+
 from tests.support.sites import REPO, build_site, site_settings, write_article
 
 ARTICLES = {
