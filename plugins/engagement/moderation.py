@@ -83,11 +83,12 @@ def refresh_pages(config: SiteConfig, threads: Iterable[str]) -> str:
         log.warning("no rebuild hook available: run `engagement rebuild` to update %s", sorted(threads))
         return "Run `engagement rebuild` to update the pages."
     try:
-        rebuild_threads(config, threads)
+        report = rebuild_threads(config, threads)
     except Exception as error:  # the moderation itself succeeded; say how to finish the job
         log.exception("updating the pages of %s failed", sorted(threads))
         return f"Updating the pages failed ({error}); run `engagement rebuild`."
-    return "Pages updated."
+    summary = str(report).splitlines()[0] if report is not None else ""
+    return f"Pages updated. {summary}".strip()
 
 
 # --- notices -----------------------------------------------------------------------------------------

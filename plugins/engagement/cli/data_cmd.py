@@ -21,10 +21,10 @@ from engagement.settings import SiteConfig
 
 
 @click.command("export")
-@with_site
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="Write to this file (default: standard output).")
 @click.option("--public", is_flag=True, help="Leave out e-mail addresses and IP hashes.")
+@with_site
 def export_command(config: SiteConfig, output: str | None, public: bool) -> None:
     """Write every comment and mention (all states) as JSON."""
     document = open_store(config).export(private=not public)
@@ -53,9 +53,9 @@ def _write_atomically(path: Path, text: str, *, private: bool) -> None:
 
 
 @click.command("forget")
-@with_site
 @click.argument("email")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_site
 def forget_command(config: SiteConfig, email: str, yes: bool) -> None:
     """Delete every comment and reply-notice subscription of an e-mail address."""
     store = open_store(config)

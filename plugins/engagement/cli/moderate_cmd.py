@@ -24,7 +24,6 @@ def moderate_group() -> None:
 
 
 @moderate_group.command("list")
-@with_site
 @click.option(
     "--status", "statuses", multiple=True, type=click.Choice([*STATUSES, "all"]),
     help="Which states to list (repeatable; default: pending).",
@@ -32,6 +31,7 @@ def moderate_group() -> None:
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), help="Only these kinds.")
 @click.option("--thread", help="Only this article (its thread key, e.g. 2013/04/slug/).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (includes e-mails).")
+@with_site
 def list_command(
     config: SiteConfig, statuses: tuple[str, ...], kinds: tuple[str, ...], thread: str | None, as_json: bool
 ) -> None:
@@ -59,9 +59,9 @@ def _line(entry: Entry) -> str:
 
 
 @moderate_group.command("show")
-@with_site
 @click.argument("entry_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@with_site
 def show_command(config: SiteConfig, entry_id: int, as_json: bool) -> None:
     """Everything stored about one entry, and its moderation history."""
     store = open_store(config)
@@ -85,8 +85,8 @@ def show_command(config: SiteConfig, entry_id: int, as_json: bool) -> None:
 
 def _action_command(action: str, help_text: str) -> click.Command:
     @click.command(action, help=help_text)
-    @with_site
     @click.argument("entry_ids", type=int, nargs=-1, required=True)
+    @with_site
     def command(config: SiteConfig, entry_ids: tuple[int, ...]) -> None:
         store = open_store(config)
         failed = False

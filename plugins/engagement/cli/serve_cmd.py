@@ -14,10 +14,10 @@ from engagement.settings import SiteConfig
 
 
 @click.command("serve")
-@with_site
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port.")
 @click.option("--debug", is_flag=True, help="Werkzeug's debugger and reloader (never in production).")
+@with_site
 def serve_command(config: SiteConfig, host: str, port: int, debug: bool) -> None:
     """Run the comment endpoint for development (threaded, one process)."""
     from werkzeug.serving import run_simple

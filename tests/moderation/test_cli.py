@@ -1,0 +1,112 @@
+"""`engagement moderate`, `export` and `forget`, run as a user runs them, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner, Result
+from engagement.cli import main
+from engagement.store import NewEntry, Store
+
+from tests.moderation.conftest import THREAD, CliSite
+
+
+@pytest.fixture
+def run(cli_site: CliSite, store_url: str):
+    """Run ``engagement ARGS --settings FILE`` against the test store (ENGAGEMENT_DATABASE_URL)."""
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        return CliRunner().invoke(
+            main, [*args, "--settings", str(cli_site.settings_file)], input=input,
+            env={"ENGAGEMENT_DATABASE_URL": store_url}, catch_exceptions=False,
+        )
+
+    return invoke
+
+
+@pytest.fixture
+def db(store_url: str):
+    store = Store.open(store_url)
+    yield store
+    store.close()
+
+
+def add(db: Store, body: str = "A reader's view", email: str = "ann@example.org", **fields) -> int:
+    return db.add(NewEntry(thread=THREAD, author_name="Ann", author_email=email, body_source=body,
+                           body_html=f"<p>{body}</p>", **fields)).id
+
+
+def test_list_shows_the_pending_queue(run, db: Store) -> None:
+    pending = add(db, "waiting here")
+    add(db, "already out", status="approved")
+    result = run("moderate", "list")
+    assert result.exit_code == 0
+    assert "waiting here" in result.output and "already out" not in result.output
+    assert result.output.split()[0] == str(pending)
+
+
+def test_list_json_filters_by_status(run, db: Store) -> None:
+    add(db, "one")
+    approved = add(db, "two", status="approved")
+    rows = json.loads(run("moderate", "list", "--json", "--status", "approved").output)
+    assert [row["id"] for row in rows] == [approved]
+    assert rows[0]["author_email"] == "ann@example.org"  # the moderator's view is private
+
+
+def test_show_prints_entry_and_history(run, db: Store) -> None:
+    entry_id = add(db, "look at me")
+    db.set_status(entry_id, "rejected", actor="cli")
+    result = run("moderate", "show", str(entry_id))
+    assert "look at me" in result.output
+    assert "rejected by cli" in result.output
+
+
+@pytest.mark.parametrize(("action", "status"), [("approve", "approved"), ("reject", "rejected"),
+                                                 ("spam", "spam")])
+def test_actions_set_status_and_log_the_cli(run, db: Store, action: str, status: str) -> None:
+    entry_id = add(db)
+    result = run("moderate", action, str(entry_id))
+    assert result.exit_code == 0, result.output
+    assert db.require(entry_id).status == status
+    assert db.moderation_history(entry_id)[-1]["actor"] == "cli"
+
+
+def test_delete_removes_the_entry(run, db: Store) -> None:
+    entry_id = add(db)
+    assert run("moderate", "delete", str(entry_id)).exit_code == 0
+    assert db.get(entry_id) is None
+
+
+def test_unknown_id_is_a_clear_error(run) -> None:
+    result = run("moderate", "approve", "999")
+    assert result.exit_code == 1
+    assert "no entry with id 999" in result.output
+
+
+def test_export_is_private_unless_public(run, db: Store, cli_site: CliSite) -> None:
+    add(db, email="private@example.org")
+    private, public = cli_site.root / "backup.json", cli_site.root / "public.json"
+    run("export", "--output", str(private))
+    run("export", "--output", str(public), "--public")
+    assert "private@example.org" in private.read_text()
+    assert private.stat().st_mode & 0o077 == 0
+    document = json.loads(public.read_text())
+    assert document["format"] == "engagement-export" and len(document["entries"]) == 1
+    assert "private@example.org" not in public.read_text()
+
+
+def test_export_reimports_without_duplicates(run, db: Store, cli_site: CliSite) -> None:
+    parent = add(db, status="approved")
+    add(db, "a reply", parent_id=parent)
+    backup = cli_site.root / "backup.json"
+    run("export", "-o", str(backup))
+    assert db.import_(json.loads(backup.read_text())) == (0, 2)
+
+
+def test_forget_deletes_a_persons_comments(run, db: Store) -> None:
+    add(db, email="Gone@Example.org")
+    kept = add(db, email="stays@example.org")
+    result = run("forget", "gone@example.org", "--yes")
+    assert "Deleted 1 entries" in result.output
+    assert [e.id for e in db.list(status=None)] == [kept]
