@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from engagement.linkbacks.avatars import store_avatar
@@ -32,6 +33,9 @@ from engagement.threads import Manifest
 
 log = logging.getLogger(__name__)
 
+#: Seconds before the first retry of a source that failed for a passing reason.
+RETRY_BACKOFF = 60
+
 
 @dataclass
 class Outcome:
@@ -41,12 +45,24 @@ class Outcome:
 
 
 def verify_queued(store: Store, settings: EngagementSettings, manifest: Manifest, *,
-                  avatars_dir: Any = None, limit: int | None = None) -> list[Outcome]:
-    """Verify every queued linkback (oldest first); returns what happened to each."""
-    queued = store.list(verification="queued", kind=("webmention", "trackback", "pingback"),
-                        limit=limit)
+                  avatars_dir: Any = None, limit: int | None = None,
+                  now: datetime | None = None) -> list[Outcome]:
+    """Verify every queued linkback that is due (oldest first); returns what happened to each.
+
+    An entry whose last try failed for a passing reason waits ``RETRY_BACKOFF`` seconds, doubled
+    per attempt, so a source that is down is not fetched again at once.
+    """
+    now = now or utcnow()
+    queued = store.list(verification="queued", kind=("webmention", "trackback", "pingback"))
+    due = [entry for entry in queued if _due(entry, now)][:limit]
     return [verify_entry(store, settings, manifest, entry, avatars_dir=avatars_dir)
-            for entry in queued]
+            for entry in due]
+
+
+def _due(entry: Entry, now: datetime) -> bool:
+    if not entry.verify_attempts or not entry.verify_error:
+        return True
+    return entry.updated_at + timedelta(seconds=RETRY_BACKOFF * 2 ** (entry.verify_attempts - 1)) <= now
 
 
 def verify_entry(store: Store, settings: EngagementSettings, manifest: Manifest, entry: Entry, *,
@@ -134,13 +150,9 @@ class VerificationThread(threading.Thread):
             try:
                 while verify_queued(self.store, self.settings, self.manifest,
                                     avatars_dir=self.avatars_dir, limit=20):
-                    if self._stopping.is_set() or self._only_retries_left():
+                    if self._stopping.is_set():
                         break
             except Exception:  # a broken entry or a database hiccup must not end the thread
                 log.exception("linkback verification failed")
             self.idle.set()
             self._wake.wait(self.interval)
-
-    def _only_retries_left(self) -> bool:
-        # Entries that just failed transiently stay queued; do not spin on them until next wake.
-        return all(entry.verify_error for entry in self.store.list(verification="queued", limit=20))
