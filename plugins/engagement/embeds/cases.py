@@ -235,8 +235,9 @@ def parse_case(lines: list[str], first_line: int, source: str) -> Case:
     field_lines = {name: line for name, (line, _parts) in raw.items()}
     values = {name: _join(parts) for name, (_line, parts) in raw.items()}
 
-    def fail(name: str, message: str) -> None:
-        raise CaseError(source, field_lines.get(name, first_line - 1), name, message)
+    def fail(name: str, message: str, near: str = "") -> None:
+        line = field_lines.get(name) or field_lines.get(near) or first_line - 1
+        raise CaseError(source, line, name, message)
 
     if not values.get("brand"):
         fail("brand", "required: name the company that answered")
@@ -249,7 +250,7 @@ def parse_case(lines: list[str], first_line: int, source: str) -> Case:
     if values.get("screenshot"):
         _check_screenshot(values["screenshot"], fail)
         if not values.get("alt"):
-            fail("alt", "a screenshot needs alternative text describing what it shows")
+            fail("alt", "a screenshot needs alternative text describing what it shows", "screenshot")
     for name in URL_FIELDS:
         if values.get(name):
             _check_url(values[name], name, fail)

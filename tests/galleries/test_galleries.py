@@ -1,0 +1,115 @@
+"""The case galleries: every case, facet pages per brand/platform/verdict, response-time order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.support.sites import build_site, write_article
+
+
+def _case(brand: str, verdict: str, platform: str = "", minutes: int | None = None) -> str:
+    lines = [f"brand: {brand}", f"verdict: {verdict}"]
+    if platform:
+        lines.append(f"platform: {platform}")
+    if minutes is not None:
+        lines.append(f"response_time: {minutes} minutes")
+    return "```case\n" + "\n".join(lines) + "\n```\n"
+
+
+@pytest.fixture(scope="module")
+def gallery_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("gallery")
+    articles = root / "content" / "articles"
+    write_article(articles, "older", _case("Tesco", "beauty", "Facebook", 30)
+                  + "\n" + _case("Acme", "beast", "Twitter", 600), date="2023-05-01 10:00")
+    write_article(articles, "newer", _case("Tesco", "beast", "Twitter", 5) + "\n" + _case("Zed", "beauty"),
+                  date="2024-02-01 10:00")
+    return build_site(root, root / "content")
+
+
+def _items(output: Path, path: str) -> list[tuple[str, str]]:
+    soup = BeautifulSoup((output / path / "index.html").read_text("utf-8"), "html.parser")
+    return [(item["data-brand"], item["data-verdict"]) for item in soup.select(".gallery-item")]
+
+
+def test_gallery_lists_every_case_with_beauties_beside_beasts(gallery_site: Path) -> None:
+    soup = BeautifulSoup((gallery_site / "cases/index.html").read_text("utf-8"), "html.parser")
+    columns = {column.h2.get_text(" ", strip=True): [i["data-brand"] for i in column.select(".gallery-item")]
+               for column in soup.select(".case-column")}
+    assert columns == {"Beauties (2)": ["Zed", "Tesco"], "Beasts (2)": ["Tesco", "Acme"]}
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("cases/brand/tesco", [("Tesco", "beast"), ("Tesco", "beauty")]),
+        ("cases/platform/twitter", [("Tesco", "beast"), ("Acme", "beast")]),
+        ("cases/platform/not-recorded", [("Zed", "beauty")]),
+        ("cases/verdict/beauty", [("Zed", "beauty"), ("Tesco", "beauty")]),
+    ],
+)
+def test_facet_pages_list_the_right_cases(gallery_site: Path, path: str, expected: list) -> None:
+    assert sorted(_items(gallery_site, path)) == sorted(expected)
+
+
+def test_response_time_order_puts_the_fastest_first_and_unknown_last(gallery_site: Path) -> None:
+    page = gallery_site / "cases/by-response-time/index.html"
+    soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+    order = [item.get("data-response-seconds") for item in soup.select(".gallery-item")]
+    beauties, beasts = soup.select(".case-column")
+    assert [i.get("data-response-seconds") for i in beasts.select(".gallery-item")] == ["300", "36000"]
+    assert [i.get("data-response-seconds") for i in beauties.select(".gallery-item")] == ["1800", None]
+    assert len(order) == 4
+
+
+def test_every_case_links_back_to_its_card_in_the_article(gallery_site: Path) -> None:
+    soup = BeautifulSoup((gallery_site / "cases/index.html").read_text("utf-8"), "html.parser")
+    for link in soup.select(".gallery-source a:first-child"):
+        page, anchor = link["href"].removeprefix("http://127.0.0.1:8000/").split("#")
+        article = BeautifulSoup((gallery_site / page / "index.html").read_text("utf-8"), "html.parser")
+        assert article.find(id=anchor) is not None, link["href"]
+
+
+def test_gallery_cards_have_ids_unique_on_the_page(gallery_site: Path) -> None:
+    soup = BeautifulSoup((gallery_site / "cases/index.html").read_text("utf-8"), "html.parser")
+    ids = [tag["id"] for tag in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids))
+
+
+def test_facet_links_mark_the_current_page_and_keep_the_order(gallery_site: Path) -> None:
+    soup = BeautifulSoup((gallery_site / "cases/brand/tesco/by-response-time/index.html").read_text("utf-8"),
+                         "html.parser")
+    current = soup.select('.case-facets [aria-current="page"]')
+    assert [a.get_text(" ", strip=True) for a in current] == ["Tesco (2)"]
+    acme = soup.find("a", attrs={"data-value": "Acme"})
+    assert acme["href"] == "http://127.0.0.1:8000/cases/brand/acme/by-response-time/"
+
+
+def test_navigation_links_to_the_gallery(gallery_site: Path) -> None:
+    soup = BeautifulSoup((gallery_site / "index.html").read_text("utf-8"), "html.parser")
+    assert soup.find("nav").find("a", href="http://127.0.0.1:8000/cases/")
+
+
+def test_gallery_can_be_turned_off(tmp_path: Path) -> None:
+    write_article(tmp_path / "content" / "articles", "a", _case("Tesco", "beauty"))
+    output = build_site(tmp_path, tmp_path / "content", ENGAGEMENT_GALLERY=False)
+    assert not (output / "cases").exists()
+    assert "/cases/" not in (output / "index.html").read_text("utf-8")
+
+
+def test_seed_gallery_has_every_seed_case(seed_site: Path) -> None:
+    brands = {brand for brand, _verdict in _items(seed_site, "cases")}
+    assert brands == {"Sainsbury's", "Tesco", "Domino's", "JetBlue", "Pigalle Boston", "British Airways"}
+    assert {b for b, _v in _items(seed_site, "cases/verdict/beast")} == {"Pigalle Boston", "British Airways"}
+
+
+def test_article_gallery_groups_the_articles_cases(seed_site: Path) -> None:
+    page = seed_site / "2016/02/beauties-and-beasts-of-social-customer-service/index.html"
+    nav = BeautifulSoup(page.read_text("utf-8"), "html.parser").find("nav", class_="case-gallery-article")
+    groups = {column.strong.get_text(): [a.get_text() for a in column.find_all("a")]
+              for column in nav.select(".case-column")}
+    assert groups == {"The Beauties": ["Domino's", "JetBlue"],
+                      "The Beasts": ["Pigalle Boston", "British Airways"]}
