@@ -26,6 +26,11 @@ VARIANTS = ("ours", "bare")
 class BuildFailed(RuntimeError):
     """A benchmark build did not succeed; the message holds the end of Pelican's log."""
 
+    def __init__(self, message: str, summary: str) -> None:
+        super().__init__(message)
+        #: One line for the table: which build, and Pelican's last error line.
+        self.summary = summary
+
 
 @dataclass(frozen=True)
 class Checkout:
@@ -144,9 +149,12 @@ def run_pelican(checkout: Checkout, settings: Path) -> float:
                                 env={**os.environ, "COLUMNS": "200"}, check=False)
     elapsed = time.perf_counter() - started
     if result.returncode != 0 or not (checkout.output / "index.html").is_file():
-        tail = "\n".join(log.read_text("utf-8", "replace").splitlines()[-15:])
-        raise BuildFailed(f"{checkout.variant} build of {checkout.site.articles} articles failed "
-                          f"(exit {result.returncode}); log {log}:\n{tail}")
+        lines = log.read_text("utf-8", "replace").splitlines()
+        what = (f"{checkout.variant} build of {checkout.site.articles} articles failed "
+                f"(exit {result.returncode})")
+        last = next((line.strip() for line in reversed(lines) if "Error" in line or "CRITICAL" in line), "")
+        raise BuildFailed(f"{what}; log {log}:\n" + "\n".join(lines[-15:]),
+                          f"{what}: {' '.join(last.split()[:20])}")
     return elapsed
 
 
