@@ -89,6 +89,20 @@ def test_axe_reports_a_page_with_known_faults(browser: Any, tmp_path: Path) -> N
     assert {"image-alt", "color-contrast"} <= found
 
 
+def test_no_page_type_scrolls_sideways_at_320_pixels(browser: Any, served: str) -> None:
+    context = routed_context(browser, served, "light")
+    page = context.new_page()
+    page.set_viewport_size({"width": 320, "height": 640})
+    too_wide = {}
+    for kind, relpath in PAGE_TYPES.items():
+        page.goto(page_url(relpath))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide[kind] = width
+    context.close()
+    assert too_wide == {}
+
+
 def test_skip_link_is_first_in_tab_order_and_visible_when_focused(scheme_page: Any) -> None:
     scheme_page.goto(page_url(PAGE_TYPES["article"]))
     scheme_page.keyboard.press("Tab")
