@@ -190,3 +190,13 @@ def test_built_pages_load_no_third_party_script_or_frame(tmp_path: Path, standin
         soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
         for tag in soup.find_all(["script", "iframe"], src=True):
             assert tag["src"].startswith("http://127.0.0.1:8000/"), (page, tag)
+
+
+def test_case_post_fills_the_customer_fields_from_the_snapshot(tmp_path: Path, standin) -> None:
+    base, _app = standin
+    content = _article(tmp_path, f"```case\nbrand: Acme\nverdict: beauty\npost: {base}/@alice/109\n```")
+    output = build_site(tmp_path, content, **fetch_settings(base))
+    card = _page(output).find("figure", class_="case-card")
+    assert card.find(class_="p-author").get_text(" ", strip=True) == "Alice A. @alice@127.0.0.1"
+    assert "Thanks for the quick fix" in card.find("blockquote").get_text()
+    assert card.find("time", class_="dt-published")["datetime"].startswith("2024-03-01T10:15:00")

@@ -13,6 +13,7 @@ from engagement.cli import (
     check_cmd,
     config_cmd,
     data_cmd,
+    embeds_cmd,
     import_cmd,
     linkbacks_cmd,
     moderate_cmd,
@@ -37,3 +38,4 @@ main.add_command(data_cmd.forget_command)
 main.add_command(linkbacks_cmd.send_command)
 main.add_command(linkbacks_cmd.worker_command)
 main.add_command(rebuild_cmd.rebuild_command)
+main.add_command(embeds_cmd.embeds_group)

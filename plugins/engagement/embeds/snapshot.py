@@ -53,6 +53,13 @@ class Snapshot:
         """Every media file name some entry refers to."""
         return {name for entry in self.entries.values() for name in entry.get("media", {}).values()}
 
+    def orphan_media(self) -> list[Path]:
+        """Files in the media folder that no entry refers to (left by refreshed or pruned posts)."""
+        if not self.media_dir.is_dir():
+            return []
+        keep = self.media_files()
+        return sorted(path for path in self.media_dir.iterdir() if path.is_file() and path.name not in keep)
+
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         document = {"version": FORMAT_VERSION, "embeds": self.entries}
