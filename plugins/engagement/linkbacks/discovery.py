@@ -63,8 +63,9 @@ def webmention_in_headers(result: net.FetchResult) -> str | None:
     if not header:
         return None
     for link in parse_header_links(header):
-        if _has_rel(link.get("rel", "").strip("\"'"), "webmention"):
-            return urljoin(result.url, link.get("url", ""))
+        params = {key.lower(): value for key, value in link.items()}  # "REL=" counts too
+        if _has_rel(params.get("rel", "").strip("\"'"), "webmention"):
+            return urljoin(result.url, params.get("url", ""))
     return None
 
 
