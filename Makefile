@@ -26,6 +26,8 @@ help:
 	@echo "make devserver  rebuild on change and serve"
 	@echo "make endpoint   run only the comment/mention endpoint"
 	@echo "make lint       ruff"
+	@echo "make ci-build   strict production build (publishconf.py, warnings fatal) + output checks"
+	@echo "make publish    ci-build, then deploy to ENGAGEMENT_DEPLOY_TARGET"
 	@echo "make bench      the benchmark suite (see docs/benchmarks.md)"
 	@echo "make clean      remove $(OUTPUTDIR)/ and caches"
 
@@ -67,6 +69,19 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Strict production build, as CI runs it: Pelican warnings are errors, then `engagement check`
+# fails on dead internal links or anchors, images without alt, invalid HTML (the Nu Html Checker,
+# which needs Java 11+), feeds that do not parse and embeds without a snapshot entry.
+# CHECK_ARGS="--validator html5lib" checks without Java; CHECK_ARGS=--external also probes links out.
+CHECK_ARGS ?= --validator vnu
+ci-build: $(STAMP)
+	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) --fatal warnings
+	$(ENGAGEMENT) check $(OUTPUTDIR) --settings $(PUBLISHCONF) $(CHECK_ARGS)
+
+# Production build and checks, then copy output/ to ENGAGEMENT_DEPLOY_TARGET (rsync or s3://).
+publish: ci-build
+	$(ENGAGEMENT) deploy --settings $(PUBLISHCONF) --output $(OUTPUTDIR)
 
 clean:
 	rm -rf $(OUTPUTDIR) cache .pytest_cache .ruff_cache

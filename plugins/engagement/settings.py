@@ -194,6 +194,24 @@ class EngagementSettings:
     )
     GALLERY_PATH: str = _setting("cases", "Folder (and URL prefix) of the case gallery pages.")
 
+    # --- publishing ------------------------------------------------------------------------------
+    DEPLOY_TARGET: str = _setting(
+        "",
+        "Where `engagement deploy` (and `make publish`) copies the output: an rsync destination "
+        "(user@host:/var/www/site/ over SSH, or a local folder) or an S3-compatible bucket "
+        "(s3://bucket/prefix, through the aws CLI). Empty: deploying is not configured.",
+        env=True,
+    )
+    DEPLOY_DELETE: bool = _setting(
+        True, "Remove files from the target that the build no longer produces."
+    )
+    DEPLOY_S3_ENDPOINT_URL: str = _setting(
+        "",
+        "Endpoint of an S3-compatible store (MinIO, Cloudflare R2, DigitalOcean Spaces…) for an "
+        "s3:// DEPLOY_TARGET; empty for Amazon S3 itself.",
+        env=True,
+    )
+
 
 _FIELDS = {f.name: f for f in dataclasses.fields(EngagementSettings)}
 
@@ -284,6 +302,23 @@ def _check_ranges(settings: EngagementSettings) -> None:
     if url and not url.startswith(("http://", "https://")):
         raise SettingsError(f"{PREFIX}ENDPOINT_URL must start with http:// or https://, got {url!r}")
     _check_embeds(settings)
+    _check_deploy(settings)
+
+
+def _check_deploy(settings: EngagementSettings) -> None:
+    target = settings.DEPLOY_TARGET
+    if target != target.strip() or any(c.isspace() for c in target):
+        raise SettingsError(f"{PREFIX}DEPLOY_TARGET must not contain spaces, got {target!r}")
+    if target.startswith("s3://") and not target[len("s3://"):].strip("/"):
+        raise SettingsError(f"{PREFIX}DEPLOY_TARGET names no bucket: use s3://bucket or s3://bucket/prefix")
+    if "://" in target and not target.startswith(("s3://", "rsync://")):
+        raise SettingsError(
+            f"{PREFIX}DEPLOY_TARGET must be an rsync destination (host:/path, a folder, rsync://…) "
+            f"or s3://bucket, got {target!r}"
+        )
+    endpoint = settings.DEPLOY_S3_ENDPOINT_URL
+    if endpoint and not endpoint.startswith(("http://", "https://")):
+        raise SettingsError(f"{PREFIX}DEPLOY_S3_ENDPOINT_URL must be an http(s) URL, got {endpoint!r}")
 
 
 def _check_embeds(settings: EngagementSettings) -> None:

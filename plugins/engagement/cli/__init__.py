@@ -13,6 +13,7 @@ from engagement.cli import (
     check_cmd,
     config_cmd,
     data_cmd,
+    deploy_cmd,
     embeds_cmd,
     import_cmd,
     linkbacks_cmd,
@@ -31,6 +32,7 @@ def main() -> None:
 main.add_command(config_cmd.settings_command)
 main.add_command(check_cmd.check_command)
 main.add_command(import_cmd.import_group)
+main.add_command(deploy_cmd.deploy_command)
 main.add_command(serve_cmd.serve_command)
 main.add_command(moderate_cmd.moderate_group)
 main.add_command(data_cmd.export_command)
