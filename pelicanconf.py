@@ -72,9 +72,9 @@ MARKDOWN = {
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["engagement", "site_feeds"]
 
-# Author profiles, keyed by author slug: the bio box under each article and the author pages show them.
-# "type" is the schema.org type in the article's JSON-LD (Person unless said otherwise); "links" are
-# (network, URL) pairs shown as "<name> on <network>".
+# Author profiles, keyed by author slug: the bio box under each article and the author pages show
+# them. "bio" is plain text (escaped); "type" is the schema.org type in the article's JSON-LD (Person
+# unless said otherwise); "links" are (network, URL) pairs shown as "<name> on <network>".
 AUTHORS_BIO = {
     "matthew-thomas": {
         "name": "Matthew Thomas",

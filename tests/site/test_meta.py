@@ -85,12 +85,41 @@ def test_article_ends_with_the_author_bio_box(seed_site: Path) -> None:
     assert "established the CXperience blog" in box.get_text()
 
 
-def test_author_without_profile_gets_a_box_without_bio(tmp_path: Path) -> None:
-    write_article(tmp_path / "content" / "articles", "plain", author="Nobody Special")
-    output = build_site(tmp_path, content=tmp_path / "content")
-    box = soup(output, "2024/01/plain/index.html").select_one(".author-box")
+PROFILES = {
+    "ann-example": {
+        "bio": "Ann writes about <queues>.",
+        "type": "Person",
+        "links": [("Mastodon", "https://social.example/@ann")],
+    }
+}
+
+
+@pytest.fixture(scope="module")
+def two_authors(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One author with a profile and a social link, one without any profile."""
+    root = tmp_path_factory.mktemp("two-authors")
+    write_article(root / "content" / "articles", "profiled", author="Ann Example")
+    write_article(root / "content" / "articles", "plain", author="Nobody Special")
+    return build_site(root, content=root / "content", AUTHORS_BIO=PROFILES)
+
+
+def test_author_without_profile_gets_a_box_without_bio(two_authors: Path) -> None:
+    box = soup(two_authors, "2024/01/plain/index.html").select_one(".author-box")
     assert box.h2.get_text(" ", strip=True) == "About Nobody Special"
     assert box.find("a", href=f"{SITEURL}/author/nobody-special/")
+    assert box.find("p") is None
+
+
+def test_profile_links_show_in_the_box_and_as_rel_me_on_the_author_page(two_authors: Path) -> None:
+    in_article = soup(two_authors, "2024/01/profiled/index.html").select_one(".author-box")
+    on_author_page = soup(two_authors, "author/ann-example/index.html").select_one(".author-box")
+    for box in (in_article, on_author_page):
+        assert "Ann writes about <queues>." in box.get_text()
+        assert box.find("a", href="https://social.example/@ann").get_text() == "Ann Example on Mastodon"
+    assert "me" not in in_article.find("a", href="https://social.example/@ann").get("rel", [])
+    assert on_author_page.find("a", href="https://social.example/@ann")["rel"] == ["me"]
+    [ld] = json_ld(two_authors, "2024/01/profiled/index.html")
+    assert ld["author"]["sameAs"] == ["https://social.example/@ann"]
 
 
 # A stand-in for the comments plugin: it passes comment data to the JSON-LD through the documented
