@@ -4,6 +4,8 @@ SITEURL is the address `make run` serves, so links, feeds and the trackback/webm
 the pages work locally exactly as they will in production (see publishconf.py).
 """
 
+from pathlib import Path
+
 AUTHOR = "CXperience Blog"
 SITENAME = "CXperience"
 SITESUBTITLE = "Social customer service: the beauties, the beasts and the lessons"
@@ -117,3 +119,5 @@ ENGAGEMENT_ENDPOINT_URL = "http://127.0.0.1:8001"
 ENGAGEMENT_DATABASE_URL = "sqlite:///var/engagement.sqlite3"
 # Local development only: lets the endpoint verify sources served on this machine.
 ENGAGEMENT_ALLOWED_PRIVATE_HOSTS = ["127.0.0.1", "localhost"]
+# The old site's linkbacks (the seed's one trackback), kept as a public export merged into builds.
+ENGAGEMENT_ARCHIVE_PATH = str(Path(__file__).resolve().parent / "content" / "engagement-archive.json")

@@ -140,15 +140,16 @@ def load_approved(
     database), from the store otherwise.
     """
     wanted = None if threads is None else set(threads)
+    archived = [e for e in _read_archive(settings, base_dir) if wanted is None or e.thread in wanted]
     if settings.EXPORT_PATH:
         path = Path(settings.EXPORT_PATH)
         entries = _read_export(path if path.is_absolute() else base_dir / path)
         if wanted is not None:
             entries = [e for e in entries if e.thread in wanted]
-        return _by_thread(entries)
+        return _by_thread([*entries, *archived])
     store = _open_store(settings, base_dir)
     if store is None:
-        return {}
+        return _by_thread(archived)
     try:
         if wanted is None:
             found = store.approved()
@@ -156,7 +157,25 @@ def load_approved(
             found = [entry for key in sorted(wanted) for entry in store.approved(key)]
     finally:
         store.close()
-    return _by_thread(PublicEntry.from_record(entry.to_dict()) for entry in found)
+    return _by_thread([*(PublicEntry.from_record(entry.to_dict()) for entry in found), *archived])
+
+
+def _read_archive(settings: EngagementSettings, base_dir: Path) -> list[PublicEntry]:
+    """``ENGAGEMENT_ARCHIVE_PATH``: entries kept from an earlier site, merged into every build.
+
+    They use negative ids, so they never collide with (or are mistaken for) stored entries.
+    """
+    if not settings.ARCHIVE_PATH:
+        return []
+    path = Path(settings.ARCHIVE_PATH)
+    path = path if path.is_absolute() else base_dir / path
+    if not path.is_file():
+        raise RenderError(f"ENGAGEMENT_ARCHIVE_PATH: {path} does not exist")
+    entries = _read_export(path)
+    positive = [e for e in entries if e.id >= 0]
+    if positive:
+        raise RenderError(f"{path}: archived entries need negative ids (entry {positive[0].id})")
+    return entries
 
 
 def _open_store(settings: EngagementSettings, base_dir: Path) -> Any:

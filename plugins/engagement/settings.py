@@ -53,6 +53,13 @@ class EngagementSettings:
         env=True,
     )
 
+    ARCHIVE_PATH: str = _setting(
+        "",
+        "A public export (the `engagement export` format) of comments and linkbacks kept from an "
+        "earlier site, committed with the content and merged into every build (relative to the "
+        "settings file's folder). Its entries never enter the database.",
+    )
+
     # --- endpoint --------------------------------------------------------------------------------
     ENDPOINT_URL: str = _setting(
         "http://127.0.0.1:8001",
