@@ -1,0 +1,94 @@
+"""What the built pages show and announce: discovery, the seed's trackback, mention sections."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bs4 import BeautifulSoup
+from engagement.linkbacks import trackback
+from engagement.render import PublicEntry, RenderContext, thread_view
+from engagement.threads import Thread
+
+SEED_000 = "2014/06/understanding-customer-service-a-social-media-tale/"
+OPEN_SEED = "2013/04/the-now-of-customer-service/"
+
+
+def _page(site, key: str) -> BeautifulSoup:
+    return BeautifulSoup((site / key / "index.html").read_text("utf-8"), "html.parser")
+
+
+def test_open_article_announces_webmention_and_pingback(seed_site):
+    page = _page(seed_site, OPEN_SEED)
+    assert page.find("link", rel="webmention")["href"] == "http://127.0.0.1:8001/webmention"
+    assert page.find("link", rel="pingback")["href"] == "http://127.0.0.1:8001/pingback"
+
+
+def test_open_article_carries_the_trackback_rdf_block(seed_site):
+    html = (seed_site / OPEN_SEED / "index.html").read_text("utf-8")
+    ping = trackback.discover(html, f"http://127.0.0.1:8000/{OPEN_SEED}")
+    assert ping == f"http://127.0.0.1:8001/trackback/{OPEN_SEED}"
+
+
+def test_closed_article_announces_no_endpoints(seed_site):
+    html = (seed_site / SEED_000 / "index.html").read_text("utf-8")
+    assert 'rel="webmention"' not in html and "trackback:ping" not in html
+
+
+def test_seed_trackback_is_shown_under_its_article(seed_site):
+    section = _page(seed_site, SEED_000).find("section", class_="mentions")
+    assert section.find("h2").get_text() == "Trackbacks & Pingbacks"
+    [item] = section.select("li.linkback")
+    assert item.get_text(" ", strip=True) == (
+        "[…] about Customer Service Fluidity? One of the biggest elements of being fluid in "
+        "customers service is adapting to the customer or rather Customer Service […]")
+    assert item.find("a") is None  # the seed gives no link, so none is invented
+
+
+def _entry(entry_id: int, kind: str, **fields) -> PublicEntry:
+    values = dict(id=entry_id, thread="t/", parent_id=None, kind=kind, author_name="Ann",
+                  author_url="https://ann.example/", author_photo=None, title=None, blog_name=None,
+                  source_url=f"https://ann.example/{entry_id}", mention_type=None,
+                  body_html="<p>text</p>", created_at=datetime(2024, 1, entry_id, tzinfo=UTC))
+    values.update(fields)
+    return PublicEntry(**values)
+
+
+def _render(tmp_path, entries) -> BeautifulSoup:
+    from engagement.render import FragmentRenderer
+    from engagement.settings import from_pelican
+
+    pelican = {"SITEURL": "https://blog.example", "THEME": ""}
+    context = RenderContext.from_settings(pelican, from_pelican({}))
+    view = thread_view(Thread("t/", "https://blog.example/t/", "T", "2024-01-01T00:00:00+00:00"),
+                       entries, context)
+    return BeautifulSoup(FragmentRenderer(pelican, context).fragment("linkbacks", view), "html.parser")
+
+
+def test_pingback_shows_title_site_excerpt_and_link(tmp_path):
+    page = _render(tmp_path, [_entry(1, "pingback", title="A post", blog_name="Ann's blog")])
+    link = page.select_one("li.linkback-pingback a")
+    assert (link["href"], link.get_text()) == ("https://ann.example/1", "A post")
+    assert "nofollow" in link["rel"]
+    assert page.select_one(".linkback-site").get_text() == "on Ann's blog"
+
+
+def test_likes_are_a_compact_row_with_local_avatars(tmp_path):
+    entries = [_entry(1, "webmention", mention_type="like", author_photo="abc.png"),
+               _entry(2, "webmention", mention_type="like", author_name="Bo")]
+    page = _render(tmp_path, entries)
+    assert page.select_one(".reactions-like h3").get_text() == "2 likes"
+    img = page.select_one(".reactions-like img")
+    assert img["src"] == "https://blog.example/engagement/avatars/abc.png"
+    assert page.select(".reactions-like li")[1].get_text(strip=True) == "Bo"
+
+
+def test_webmention_replies_are_left_to_the_comment_thread(tmp_path):
+    page = _render(tmp_path, [_entry(1, "webmention", mention_type="reply")])
+    assert page.find("section") is None
+
+
+def test_mention_text_is_not_reinterpreted(tmp_path):
+    page = _render(tmp_path, [_entry(1, "webmention", mention_type="mention",
+                                     title="<script>x</script>")])
+    assert page.find("script") is None
+    assert "<script>x</script>" in page.select_one(".mention-source a").get_text()
