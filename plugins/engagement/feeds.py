@@ -91,7 +91,18 @@ def site_feed(views: Iterable[ThreadView], context: RenderContext) -> str:
 
 
 def write_thread_feed(output_path: Path, view: ThreadView) -> bool:
-    return write_atomic(Path(output_path) / comments_feed_path(view.key), thread_feed(view))
+    """Write (or, once a thread has no comments left, remove) its feed; True when it changed.
+
+    A thread without comments has no feed (the page links one only when there are comments):
+    thousands of empty feeds would only slow the build down.
+    """
+    path = Path(output_path) / comments_feed_path(view.key)
+    if not view.comment_count:
+        if path.exists():
+            path.unlink()
+            return True
+        return False
+    return write_atomic(path, thread_feed(view))
 
 
 def write_site_feed(output_path: Path, views: Iterable[ThreadView], context: RenderContext) -> bool:

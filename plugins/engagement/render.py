@@ -10,11 +10,13 @@ hash), and comment HTML is the ``body_html`` stored at accept time, never re-ren
 
 from __future__ import annotations
 
+import copy
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -87,6 +89,14 @@ class PublicEntry:
             created_at=created,
         )
 
+    @classmethod
+    def from_entry(cls, entry: Any) -> PublicEntry:
+        """From a store :class:`~engagement.store.Entry`, leaving its private fields behind."""
+        data = {name: getattr(entry, name) for name in _PUBLIC_FIELDS}
+        data.update(author_name=data["author_name"] or "Anonymous", author_url=data["author_url"] or None,
+                    author_photo=data["author_photo"] or None, body_html=data["body_html"] or "")
+        return cls(**data)
+
     @property
     def author_link(self) -> str | None:
         """Where the author's name links: their website, or a replying post; only http(s)."""
@@ -104,6 +114,9 @@ class PublicEntry:
     def is_response(self) -> bool:
         """Counts as a reply: a comment, a trackback, a pingback, a replying webmention."""
         return self.kind != "webmention" or self.mention_type in RESPONSE_MENTION_TYPES
+
+
+_PUBLIC_FIELDS = tuple(PublicEntry.__dataclass_fields__)
 
 
 def _by_thread(entries: Iterable[PublicEntry]) -> dict[str, list[PublicEntry]]:
@@ -157,7 +170,7 @@ def load_approved(
             found = [entry for key in sorted(wanted) for entry in store.approved(key)]
     finally:
         store.close()
-    return _by_thread([*(PublicEntry.from_record(entry.to_dict()) for entry in found), *archived])
+    return _by_thread([*(PublicEntry.from_entry(entry) for entry in found), *archived])
 
 
 def _read_archive(settings: EngagementSettings, base_dir: Path) -> list[PublicEntry]:
@@ -208,7 +221,7 @@ def latest_thread_keys(settings: EngagementSettings, base_dir: Path, count: int)
             batch = store.list(status="approved", kind=("comment", "webmention"), newest_first=True,
                                limit=count * 2, offset=offset)
             for entry in batch:
-                if PublicEntry.from_record(entry.to_dict()).in_thread and found < count:
+                if PublicEntry.from_entry(entry).in_thread and found < count:
                     keys.add(entry.thread)
                     found += 1
             if len(batch) < count * 2:
@@ -410,12 +423,12 @@ class ThreadView:
     def url(self) -> str:
         return self.context.absolute(self.thread.key)
 
-    @property
+    @cached_property
     def comment_count(self) -> int:
         """Entries shown in the comment thread (comments and webmention replies)."""
         return sum(1 for e in self.entries if e.in_thread)
 
-    @property
+    @cached_property
     def count(self) -> int:
         """The "N replies" number: comments and linkbacks that reply in words."""
         return sum(1 for e in self.entries if e.is_response)
@@ -463,7 +476,8 @@ class ThreadView:
         """The same thread showing page ``number`` of its comments."""
         if not 1 <= number <= self.num_pages:
             raise ValueError(f"{self.key}: no comment page {number}")
-        clone = ThreadView(**{**self.__dict__, "page": number})
+        clone = copy.copy(self)  # keeps the cached counts; only the page differs
+        clone.page = number
         return clone
 
     def comment_pages(self) -> dict[int, int]:

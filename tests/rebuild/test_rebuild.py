@@ -86,3 +86,17 @@ def test_rebuild_without_a_build_says_to_build_first(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     with pytest.raises(RebuildError, match="build the site once"):
         rebuild_threads(site.config(), {thread_key("first-post")})
+
+
+def test_rebuild_removes_the_feed_of_a_thread_left_without_comments(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    entry = site.comment("first-post", "Only one")
+    built = site.build()
+    feed = built / "feeds/comments/2024/01/first-post.atom.xml"
+    assert feed.is_file()
+    site.store.set_status(entry.id, "spam", actor="test")
+
+    rebuild_threads(site.config(), {thread_key("first-post")})
+
+    assert not feed.exists()
+    assert tree_bytes(built) == tree_bytes(site.build(tmp_path / "fresh"))

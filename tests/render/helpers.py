@@ -81,3 +81,18 @@ def soup(output: Path, path: str) -> BeautifulSoup:
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def many_comments(site: Site, slug: str, count: int, *, replies_every: int = 0) -> list[Entry]:
+    """``count`` approved comments in one transaction (a reply to the previous one every
+    ``replies_every``-th), as a big thread would have them."""
+    added: list[Entry] = []
+    with site.store.write() as conn:
+        for n in range(count):
+            parent = added[-1].id if replies_every and n % replies_every == replies_every - 1 else None
+            added.append(site.store.add(NewEntry(
+                thread=thread_key(slug), status="approved", author_name=f"Reader {n}",
+                body_source=f"Comment {n}", body_html=f"<p>Comment {n}</p>",
+                created_at=T0 + timedelta(seconds=n), parent_id=parent,
+            ), connection=conn))
+    return added

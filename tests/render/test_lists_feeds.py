@@ -61,11 +61,19 @@ def test_site_comment_feed_has_newest_first_across_articles(tmp_path: Path) -> N
     assert [e.summary for e in feed.entries] == ["<p>Newer</p>", "<p>Older</p>"]
 
 
-def test_empty_feed_is_stable(tmp_path: Path) -> None:
+def test_articles_without_comments_have_no_feed_and_no_feed_link(tmp_path: Path) -> None:
     site = make_site(tmp_path)
-    first = (site.build() / "feeds/comments/2024/02/second-post.atom.xml").read_bytes()
-    again = (site.build(tmp_path / "again") / "feeds/comments/2024/02/second-post.atom.xml").read_bytes()
-    assert first == again and b"<updated>2024-02-03" in first
+    output = site.build()
+    assert not (output / "feeds/comments/2024/02/second-post.atom.xml").exists()
+    assert soup(output, "2024/02/second-post").select_one(".eg-feed") is None
+
+
+def test_site_feed_without_comments_is_the_same_on_every_build(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    first = (site.build() / "feeds/comments.atom.xml").read_bytes()
+    again = (site.build(tmp_path / "again") / "feeds/comments.atom.xml").read_bytes()
+    assert first == again
+    assert not feedparser.parse(first).bozo
 
 
 def test_build_reads_comments_from_an_export(tmp_path: Path) -> None:

@@ -1,0 +1,61 @@
+"""A thread of a thousand comments: paginated, every comment reachable by its permalink."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.render.helpers import make_site, many_comments, soup, thread_key
+
+PAGE = "2024/01/first-post"
+
+
+@pytest.fixture(scope="module")
+def big_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
+    site = make_site(tmp_path_factory.mktemp("big"), ENGAGEMENT_COMMENTS_PER_PAGE=100)
+    entries = many_comments(site, "first-post", 1000, replies_every=4)  # 750 top-level, 250 replies
+    return site.build(), entries
+
+
+def test_top_level_comments_are_split_into_pages(big_site: tuple[Path, list]) -> None:
+    output, _ = big_site
+    first = soup(output, PAGE)
+    assert len(first.select("ol.eg-thread > li.eg-comment")) == 100
+    assert first.select_one("#comments-title").get_text(strip=True) == "1000 replies"
+    links = [a["href"] for a in first.select("nav.eg-pages")[0].select("a")]
+    assert len(links) == 7 and links[0].endswith(f"{PAGE}/comments/page/2/#comments")
+    last = soup(output, f"{PAGE}/comments/page/8")
+    assert len(last.select("ol.eg-thread > li.eg-comment")) == 50
+    assert last.select_one('[aria-current="page"]').get_text() == "8"
+
+
+def test_every_permalink_points_at_the_page_that_holds_the_comment(big_site: tuple[Path, list]) -> None:
+    output, entries = big_site
+    sample = [entries[0], entries[399], entries[999]]
+    for entry in sample:
+        anchor = f"comment-{entry.id}"
+        pages = [p for p in output.glob(f"{PAGE}/**/index.html") if f'id="{anchor}"' in p.read_text("utf-8")]
+        assert len(pages) == 1, anchor
+        page = soup(output, str(pages[0].parent.relative_to(output)))
+        permalink = page.select_one(f"#{anchor} a.eg-permalink")["href"]
+        expected = "http://127.0.0.1:8000/" + str(pages[0].parent.relative_to(output)) + "/"
+        assert permalink == f"{expected}#{anchor}"
+
+
+def test_comment_index_maps_every_comment_to_its_page(big_site: tuple[Path, list]) -> None:
+    output, entries = big_site
+    index = json.loads((output / PAGE / "comments/index.json").read_text("utf-8"))
+    assert len(index) == 1000
+    assert index[str(entries[-1].id)] == f"http://127.0.0.1:8000/{PAGE}/comments/page/8/"
+    assert index[str(entries[0].id)] == f"http://127.0.0.1:8000/{thread_key('first-post')}"
+
+
+def test_comment_pages_keep_the_article_and_carry_their_own_jsonld(big_site: tuple[Path, list]) -> None:
+    output, _ = big_site
+    page = soup(output, f"{PAGE}/comments/page/3")
+    assert page.h1.get_text(strip=True) == "First Post"
+    data = json.loads(page.select_one('script[type="application/ld+json"]').string)
+    assert data["commentCount"] == 1000
+    assert all("/comments/page/3/#comment-" in item["url"] for item in data["comment"])
