@@ -88,6 +88,8 @@ def settings_text(checkout: Checkout, *, load_cache: bool, cache: bool = True,
             f"THEME = {str(REPO / 'theme')!r}",
             f"ENGAGEMENT_DATABASE_URL = {checkout.site.database_url!r}",
             "ENGAGEMENT_EMBEDS_FETCH = False",
+            # The repository's archive of the old blog's comments belongs to its own articles.
+            'ENGAGEMENT_ARCHIVE_PATH = ""',
             # The endpoint section posts hundreds of comments from one address in seconds.
             "ENGAGEMENT_RATE_LIMIT = 0",
             "ENGAGEMENT_THREAD_RATE_LIMIT = 0",
