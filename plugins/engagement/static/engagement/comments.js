@@ -103,9 +103,9 @@
     ["thread", "name", "email", "website", "body", "homepage"].forEach(function (name) {
       if (form.elements[name]) data[name] = form.elements[name].value;
     });
-    var parent = form.elements.parent && form.elements.parent.value;
-    data.parent = parent ? parseInt(parent, 10) : null;
-    data.notify = !!(form.elements.notify && form.elements.notify.checked);
+    /* The same text values the plain form sends (the endpoint reads both alike). */
+    data.parent = (form.elements.parent && form.elements.parent.value) || "";
+    data.notify = form.elements.notify && form.elements.notify.checked ? "1" : "";
     return data;
   }
 
