@@ -113,3 +113,15 @@ def test_skip_link_is_first_in_tab_order_and_visible_when_focused(scheme_page: A
     assert focused["text"] == "Skip to content"
     assert focused["top"] >= 0
     assert focused["outline"] != "none"
+
+
+def test_keyboard_focus_on_a_link_shows_a_ring(scheme_page: Any) -> None:
+    scheme_page.goto(page_url(PAGE_TYPES["index"]))
+    scheme_page.keyboard.press("Tab")
+    scheme_page.keyboard.press("Tab")
+    ring = scheme_page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return {tag: document.activeElement.tagName, style: s.outlineStyle,"
+        " width: parseFloat(s.outlineWidth)}; })()"
+    )
+    assert ring == {"tag": "A", "style": "solid", "width": 3}
