@@ -5,7 +5,7 @@ from __future__ import annotations
 import requests
 from bs4 import BeautifulSoup
 
-from tests.endpoint.conftest import Endpoint, comment_fields
+from tests.support.endpoint import Endpoint, comment_fields
 
 TOKEN = "correct horse battery staple 42"
 

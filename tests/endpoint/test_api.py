@@ -6,7 +6,7 @@ import json
 
 import requests
 
-from tests.endpoint.conftest import CLOSED, OPEN, SITEURL, Endpoint, comment_fields
+from tests.support.endpoint import CLOSED, OPEN, SITEURL, Endpoint, comment_fields
 
 
 def post(endpoint: Endpoint, payload: object, **headers: str) -> requests.Response:

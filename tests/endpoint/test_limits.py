@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from tests.endpoint.conftest import OPEN, Endpoint, comment_fields
+from tests.support.endpoint import OPEN, Endpoint, comment_fields
 
 
 def post(endpoint: Endpoint, **changes: str) -> requests.Response:

@@ -7,7 +7,7 @@ import requests
 from bs4 import BeautifulSoup
 from engagement.markup import ALLOWED_TAGS
 
-from tests.endpoint.conftest import SITEURL, Endpoint, comment_fields
+from tests.support.endpoint import SITEURL, Endpoint, comment_fields
 
 PAYLOADS = [
     "<script>alert(1)</script>",

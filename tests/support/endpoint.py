@@ -1,4 +1,8 @@
-"""A tiny real site (built once) and the real endpoint served on 127.0.0.1 for each test."""
+"""Endpoint test helpers: a tiny real site (built once) and the real endpoint on 127.0.0.1 per test.
+
+Import the fixtures into a conftest.py (`from tests.support.endpoint import built_site, endpoint,
+start_endpoint`) to use them.
+"""
 
 from __future__ import annotations
 
@@ -61,6 +65,8 @@ def start_endpoint(built_site: BuiltSite, tmp_path: Path) -> Iterator[Callable[.
 
         def start(store_url: str | None = None, **engagement: Any) -> Endpoint:
             engagement.setdefault("DATABASE_URL", store_url or f"sqlite:///{tmp_path / 'endpoint.sqlite3'}")
+            # The built site is shared by the session: approvals here must not rewrite its pages.
+            engagement.setdefault("REBUILD_ON_APPROVE", False)
             config = site_config(built_site, **engagement)
             store = Store.open(config.database_url)
             stack.callback(store.close)
