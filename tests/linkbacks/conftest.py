@@ -36,7 +36,7 @@ class Peer:
     requests: list[Request] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def page(self, path: str, html: str, status: int = 200, headers: dict[str, str] | None = None,
+    def page(self, path: str, html: str | bytes, status: int = 200, headers: dict[str, str] | None = None,
              content_type: str = "text/html; charset=utf-8") -> str:
         self.routes[path] = lambda _request: Response(html, status=status, headers=headers or {},
                                                       content_type=content_type)
