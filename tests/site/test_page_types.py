@@ -31,12 +31,27 @@ def test_page_type_renders_with_its_heading(seed_site: Path, kind: str) -> None:
     assert page.select_one("a.skip-link")["href"] == "#main"
 
 
-def test_every_page_has_an_absolute_canonical_link_to_itself(seed_site: Path) -> None:
-    for relpath in html_files(seed_site):
-        canonical = soup(seed_site, relpath).find_all("link", rel="canonical")
+def assert_canonical_links_point_to_themselves(output: Path) -> None:
+    for relpath in html_files(output):
+        canonical = soup(output, relpath).find_all("link", rel="canonical")
         assert len(canonical) == 1, relpath
         assert canonical[0]["href"] == page_url(relpath), relpath
-        assert soup(seed_site, relpath).find("meta", property="og:url")["content"] == page_url(relpath)
+        assert soup(output, relpath).find("meta", property="og:url")["content"] == page_url(relpath)
+
+
+def test_every_page_has_an_absolute_canonical_link_to_itself(seed_site: Path) -> None:
+    assert_canonical_links_point_to_themselves(seed_site)
+
+
+def test_paginated_and_period_pages_have_their_own_canonical_link(paged_site: Path) -> None:
+    assert_canonical_links_point_to_themselves(paged_site)
+
+
+def test_period_archives_name_their_period(paged_site: Path) -> None:
+    assert soup(paged_site, "2013/index.html").h1.get_text(strip=True) == "Archives: 2013"
+    month = soup(paged_site, "2013/04/index.html")
+    assert month.h1.get_text(strip=True) == "Archives: April 2013"
+    assert [a.get_text(strip=True) for a in month.select("main li a")] == ["The “Now” of Customer Service"]
 
 
 def test_navigation_marks_the_current_section(seed_site: Path) -> None:
