@@ -100,6 +100,7 @@ def two_authors(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("two-authors")
     write_article(root / "content" / "articles", "profiled", author="Ann Example")
     write_article(root / "content" / "articles", "plain", author="Nobody Special")
+    write_article(root / "content" / "articles", "unfinished", extra={"Status": "draft"})
     return build_site(root, content=root / "content", AUTHORS_BIO=PROFILES)
 
 
@@ -162,3 +163,9 @@ def test_reader_text_cannot_break_out_of_the_json_ld_script(commented_site: Path
     assert "</script><script>alert" not in html
     page = soup(commented_site, "2024/01/talked-about/index.html")
     assert len(page.find_all("script", src=False)) == 1
+
+
+def test_drafts_ask_search_engines_not_to_index_them(two_authors: Path) -> None:
+    draft = soup(two_authors, "drafts/unfinished.html")
+    assert draft.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert soup(two_authors, "2024/01/plain/index.html").find("meta", attrs={"name": "robots"}) is None

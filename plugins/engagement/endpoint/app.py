@@ -96,10 +96,11 @@ def create_app(config: SiteConfig, *, store: Store | None = None) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     """Every part of the endpoint; a new protocol adds its blueprint here."""
-    from engagement.endpoint import admin, comments, linkbacks, subscriptions
+    from engagement.endpoint import admin, comments, linkbacks, openapi, subscriptions
 
     app.register_blueprint(comments.blueprint)
     app.register_blueprint(comments.api)
     app.register_blueprint(subscriptions.blueprint)
     app.register_blueprint(admin.blueprint)
     app.register_blueprint(linkbacks.blueprint)
+    app.register_blueprint(openapi.blueprint)
