@@ -74,7 +74,7 @@ def _check(output: Path, thread: str, entry_id: int, before: dict[Path, bytes]) 
 
 
 def measure(site: Site, output: Path, settings: Path, runs: int,
-            progress: Callable[[str], None]) -> ApprovalTimes:
+            progress: Callable[[str], None], profile: Path | None = None) -> ApprovalTimes:
     """Approve ``runs`` comments by the CLI and ``runs`` in-process; check the pages each time."""
     from engagement import moderation
     from engagement.settings import load_site
@@ -85,15 +85,7 @@ def measure(site: Site, output: Path, settings: Path, runs: int,
     times = ApprovalTimes(site.articles)
     config = load_site(settings)
     for run in range(runs):
-        entry_id = _pending_comment(site, thread, 2 * run)
-        _article, before = _pages(output, thread)
-        started = time.perf_counter()
-        result = subprocess.run([str(ENGAGEMENT), "moderate", "approve", str(entry_id), "--settings",
-                                 str(settings)], capture_output=True, text=True, check=False)
-        times.cli.append(time.perf_counter() - started)
-        if result.returncode:
-            raise ApprovalFailed(f"engagement moderate approve failed: {result.stderr.strip()[-500:]}")
-        times.files_updated = _check(output, thread, entry_id, before)
+        times.cli.append(_approve_cli(site, output, settings, thread, 2 * run))
 
         entry_id = _pending_comment(site, thread, 2 * run + 1)
         _article, before = _pages(output, thread)
@@ -106,10 +98,32 @@ def measure(site: Site, output: Path, settings: Path, runs: int,
             store.close()
         if not outcome.rebuild.startswith("Pages updated"):
             raise ApprovalFailed(f"the in-process approval did not update the pages: {outcome.rebuild}")
-        _check(output, thread, entry_id, before)
+        times.files_updated = _check(output, thread, entry_id, before)
         progress(f"approval run {run + 1}/{runs}: CLI {times.cli[-1]:.3f} s, in-process "
                  f"{times.in_process[-1]:.3f} s, {times.files_updated} pages")
+    if profile is not None:
+        _approve_cli(site, output, settings, thread, 2 * runs, profile)
+        progress(f"profile of `engagement moderate approve` in {profile}")
     return times
+
+
+def _approve_cli(site: Site, output: Path, settings: Path, thread: str, n: int,
+                 profile: Path | None = None) -> float:
+    """Approve one new pending comment with the CLI; the seconds it took, checked on disk."""
+    entry_id = _pending_comment(site, thread, n)
+    _article, before = _pages(output, thread)
+    command = [str(ENGAGEMENT), "moderate", "approve", str(entry_id), "--settings", str(settings)]
+    if profile is not None:
+        from bench.profiling import pyinstrument_command
+
+        command = pyinstrument_command(command, profile)
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if result.returncode:
+        raise ApprovalFailed(f"engagement moderate approve failed: {result.stderr.strip()[-500:]}")
+    _check(output, thread, entry_id, before)
+    return seconds
 
 
 def rows(times: ApprovalTimes, full_rebuild: Figure, full_label: str) -> list[Row]:

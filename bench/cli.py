@@ -54,6 +54,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.seconds = 4.0 if args.quick else 10.0
     if args.runs < 1 or args.comments < 0:
         parser.error("--runs must be at least 1 and --comments not negative")
+    if args.profile:
+        from bench.profiling import ProfilerMissing, require_profilers
+
+        try:
+            require_profilers()
+        except ProfilerMissing as error:
+            parser.error(str(error))
     return args
 
 

@@ -127,7 +127,8 @@ def drive(servers: list[Server], *, runs: int, max_requests: int, max_seconds: f
 
 
 def measure(site: Site, settings: Path, site_url: str, workdir: Path, *, runs: int, max_requests: int,
-            max_seconds: float, progress: Callable[[str], None]) -> tuple[Rounds, str]:
+            max_seconds: float, progress: Callable[[str], None], profile: bool = False
+            ) -> tuple[Rounds, str]:
     """Start both servers, drive them, stop them; returns the rounds and Isso's version."""
     bin_dir = isso.venv(workdir)
     isso_version = isso.version(bin_dir)
@@ -137,14 +138,29 @@ def measure(site: Site, settings: Path, site_url: str, workdir: Path, *, runs: i
     ours_command = [str(Path(sys.executable).with_name("gunicorn")), "-b", "127.0.0.1:0", "-w", str(WORKERS),
                     "engagement.endpoint.wsgi:app"]
     with gunicorn(ours_command, workers=WORKERS, log=workdir / "logs" / "ours-gunicorn.log",
-                  env={"ENGAGEMENT_SETTINGS": str(settings)}, cwd=settings.parent) as ours_url, \
+                  env={"ENGAGEMENT_SETTINGS": str(settings)}, cwd=settings.parent) as ours, \
             gunicorn(isso.gunicorn_command(bin_dir, WORKERS), workers=WORKERS,
                      log=workdir / "logs" / "isso-gunicorn.log", env={"ISSO_SETTINGS": str(config)},
-                     cwd=folder) as isso_url:
-        servers = [our_server(ours_url, site, site_url), isso_server(isso_url, folder, site, site_url)]
+                     cwd=folder) as theirs:
+        servers = [our_server(ours.url, site, site_url), isso_server(theirs.url, folder, site, site_url)]
         rounds = drive(servers, runs=runs, max_requests=max_requests, max_seconds=max_seconds,
                        progress=progress)
+        if profile:
+            _profile(servers[0], ours.pid, workdir / "profiles", max_requests, max_seconds, progress)
     return rounds, isso_version
+
+
+def _profile(server: Server, pid: int, folder: Path, max_requests: int, max_seconds: float,
+             progress: Callable[[str], None]) -> None:
+    """One more GET and POST round of ours, sampled by py-spy (not counted in the table)."""
+    from bench.profiling import py_spy
+
+    for kind, maker in (("get", server.read), ("post", server.post)):
+        output = folder / f"endpoint-{kind}.txt"
+        with py_spy(pid, output, max_seconds):
+            run_round(server.base_url, maker, clients=CLIENTS, max_requests=max_requests,
+                      max_seconds=max_seconds)
+        progress(f"profile of the endpoint's {kind.upper()} in {output.with_suffix('.top.txt')}")
 
 
 def _figure(results: list[RoundResult], value: Callable[[RoundResult], float], unit: str) -> Figure:

@@ -140,11 +140,18 @@ def touch_one_article(checkout: Checkout) -> Path:
     return article
 
 
-def run_pelican(checkout: Checkout, settings: Path) -> float:
-    """Build once in a fresh subprocess; the wall time in seconds. Raises :class:`BuildFailed`."""
+def run_pelican(checkout: Checkout, settings: Path, *, profile: Path | None = None) -> float:
+    """Build once in a fresh subprocess; the wall time in seconds. Raises :class:`BuildFailed`.
+
+    With ``profile`` the build runs under pyinstrument, its call tree written there.
+    """
     log = checkout.root / "pelican.log"
     command = [str(PELICAN), str(checkout.content), "-o", str(checkout.output), "-s", str(settings),
                "--fatal", "errors"]
+    if profile is not None:
+        from bench.profiling import pyinstrument_command
+
+        command = pyinstrument_command(command, profile)
     started = time.perf_counter()
     with log.open("w", encoding="utf-8") as handle:
         result = subprocess.run(command, stdout=handle, stderr=subprocess.STDOUT, cwd=checkout.root,

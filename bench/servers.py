@@ -14,6 +14,7 @@ import subprocess
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 _LISTENING = re.compile(r"Listening at: (http://127\.0\.0\.1:\d+)")
@@ -24,16 +25,24 @@ class ServerFailed(RuntimeError):
     """A server did not come up; the message holds the end of its log."""
 
 
+@dataclass(frozen=True)
+class Running:
+    """A started server: its base URL and the id of its (gunicorn master) process."""
+
+    url: str
+    pid: int
+
+
 @contextmanager
 def gunicorn(command: Sequence[str], *, workers: int, log: Path, env: Mapping[str, str],
-             cwd: Path, startup_seconds: float = 60.0) -> Iterator[str]:
-    """Run ``command`` (a gunicorn command line binding 127.0.0.1:0); yields the base URL."""
+             cwd: Path, startup_seconds: float = 60.0) -> Iterator[Running]:
+    """Run ``command`` (a gunicorn command line binding 127.0.0.1:0) until the block ends."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w", encoding="utf-8") as handle:
         process = subprocess.Popen(list(command), stdout=handle, stderr=subprocess.STDOUT, cwd=cwd,
                                    env={**os.environ, **env}, start_new_session=True)
     try:
-        yield _wait_until_up(process, log, workers, startup_seconds)
+        yield Running(_wait_until_up(process, log, workers, startup_seconds), process.pid)
     finally:
         _stop(process)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from bench import approval_section, build_section, endpoint_section, pageweight
 from bench.cli import progress
 from bench.isso import IssoUnavailable
-from bench.pelican_runs import BuildFailed, Checkout, build_once
+from bench.pelican_runs import BuildFailed, Checkout, build_once, prepare, run_pelican
 from bench.servers import ServerFailed
 from bench.sitegen import Site, generate
 from bench.stats import Figure, Row
@@ -58,7 +58,21 @@ def build(args: argparse.Namespace) -> list[Row]:
             times.warm_missing = build_section.failure(error)
         _build_times[articles] = times
         rows.extend(build_section.rows(times))
+        if args.profile and articles == min(args.sizes):
+            _profile_build(site, times.cached, _profile_path(args, f"build-{articles}.txt"))
     return rows
+
+
+def _profile_path(args: argparse.Namespace, name: str) -> Path | None:
+    return args.workdir / "profiles" / name if args.profile else None
+
+
+def _profile_build(site: Site, cached: bool, output: Path | None) -> None:
+    """One more cold build of ours under pyinstrument (not counted in the table)."""
+    checkout = Checkout(site, "ours")
+    settings = prepare(checkout, load_cache=False, cache=cached)
+    run_pelican(checkout, settings, profile=output)
+    progress(f"profile of the {site.articles}-article build in {output}")
 
 
 def approval(args: argparse.Namespace) -> list[Row]:
@@ -79,7 +93,8 @@ def approval(args: argparse.Namespace) -> list[Row]:
             settings = build_once(checkout)
             full = Figure.of([time.perf_counter() - started], "s")
             label = "full rebuild, ours, no cache"
-        times = approval_section.measure(site, checkout.output, settings, args.runs, progress)
+        times = approval_section.measure(site, checkout.output, settings, args.runs, progress,
+                                         profile=_profile_path(args, "approve-cli.txt"))
     except (BuildFailed, approval_section.ApprovalFailed) as error:
         progress(str(error))
         return [Row(approval_section.SECTION, f"{articles:,} articles", missing=_first_line(error))]
@@ -105,7 +120,8 @@ def endpoint(args: argparse.Namespace) -> list[Row]:
         settings = build_once(Checkout(site, "ours"), site_url=ENDPOINT_SITE_URL)
         rounds, isso_version = endpoint_section.measure(
             site, settings, ENDPOINT_SITE_URL, args.workdir, runs=args.runs,
-            max_requests=args.requests, max_seconds=args.seconds, progress=progress)
+            max_requests=args.requests, max_seconds=args.seconds, progress=progress,
+            profile=args.profile)
     except (BuildFailed, IssoUnavailable, ServerFailed) as error:
         progress(str(error))
         return [Row(endpoint_section.SECTION, "GET/POST", missing=_first_line(error))]
