@@ -55,11 +55,23 @@ def test_page_type_has_no_axe_violations(scheme_page: Any, kind: str) -> None:
 
 
 def routed_context(browser: Any, served: str, scheme: str) -> Any:
-    """A browser context in ``scheme`` that fetches the site's own URLs from the test server."""
+    """A browser context in ``scheme`` that fetches the site's own URLs from the test server.
+
+    Every other request (the comment endpoint, any other site) is refused, so what the page shows
+    never depends on what else runs on this machine or on the network.
+    """
     context = browser.new_context(color_scheme=scheme)
-    context.route(
-        f"{SITEURL}/**", lambda route: route.continue_(url=route.request.url.replace(SITEURL, served))
-    )
+
+    def route(route: Any) -> None:
+        url = route.request.url
+        if url.startswith(f"{SITEURL}/"):
+            route.continue_(url=url.replace(SITEURL, served, 1))
+        elif url.startswith(f"{served}/") or url.startswith("data:"):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", route)
     return context
 
 
