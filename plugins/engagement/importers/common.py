@@ -35,9 +35,22 @@ class ImportFormatError(ValueError):
         super().__init__(f"{where}: {what}{message}")
 
 
+_NAMES: dict[str, str] = {}
+
+
 def local_name(element: Any) -> str:
     """``wp:comment`` style name: a short prefix for the namespaces the importers know."""
-    qname = etree.QName(element)
+    tag = element.tag
+    if not isinstance(tag, str):  # a comment or processing instruction
+        return ""
+    name = _NAMES.get(tag)
+    if name is None:
+        name = _NAMES[tag] = _short_name(tag)
+    return name
+
+
+def _short_name(tag: str) -> str:
+    qname = etree.QName(tag)
     namespace = qname.namespace or ""
     if namespace.startswith("http://wordpress.org/export/"):
         prefix = "excerpt" if namespace.rstrip("/").endswith("excerpt") else "wp"
