@@ -31,6 +31,23 @@ def test_page_type_renders_with_its_heading(seed_site: Path, kind: str) -> None:
     assert page.select_one("a.skip-link")["href"] == "#main"
 
 
+def test_every_page_has_one_h1_a_title_a_description_and_a_language(seed_site: Path) -> None:
+    """Also catches Markdown turning a line that starts with a #hashtag into a heading."""
+    faults = []
+    for relpath in html_files(seed_site):
+        page = soup(seed_site, relpath)
+        description = page.find("meta", attrs={"name": "description"})
+        if len(page.find_all("h1")) != 1:
+            faults.append(f"{relpath}: {len(page.find_all('h1'))} <h1>")
+        if not (page.title and page.title.get_text(strip=True)):
+            faults.append(f"{relpath}: no <title>")
+        if not (description and description["content"].strip()):
+            faults.append(f"{relpath}: no description")
+        if not page.html.get("lang"):
+            faults.append(f"{relpath}: no lang")
+    assert faults == []
+
+
 def assert_canonical_links_point_to_themselves(output: Path) -> None:
     for relpath in html_files(output):
         canonical = soup(output, relpath).find_all("link", rel="canonical")
