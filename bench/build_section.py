@@ -8,6 +8,7 @@ machine falls on both.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -35,6 +36,7 @@ class BuildTimes:
 
     articles: int
     cached: bool = True
+    requested_runs: int = 1
     runs: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     #: Why the warm builds are missing, when they are.
     warm_missing: str = ""
@@ -44,29 +46,43 @@ class BuildTimes:
 
 
 def measure(site: Site, runs: int, progress: Callable[[str], None],
-            variants: tuple[str, ...] = VARIANTS, *, cache: bool = True) -> BuildTimes:
-    """Cold then warm builds of the variants, ``runs`` of each, alternating the variants.
+            variants: tuple[str, ...] = VARIANTS, *, cache: bool = True,
+            deadline: float | None = None) -> BuildTimes:
+    """Rounds of builds, each a cold then a warm build of every variant (variants alternate).
 
     Without ``cache`` only cold builds run, with Pelican's content cache off (the fallback when a
-    cached build fails, so the cold comparison is still measured).
+    cached build fails, so the cold comparison is still measured). With a ``deadline``
+    (``time.monotonic()``) the first round always runs and a further round only when it is
+    expected to end in time; the figures then show how many runs they hold.
     """
-    times = BuildTimes(site.articles, cached=cache)
+    times = BuildTimes(site.articles, cached=cache, requested_runs=runs)
     checkouts = {variant: Checkout(site, variant) for variant in variants}
-    for kind in ("cold", "warm") if cache else ("cold",):
-        for run in range(runs):
+    kinds = ("cold", "warm") if cache else ("cold",)
+    for run in range(runs):
+        started = time.monotonic()
+        for kind in kinds:
             for variant, checkout in checkouts.items():
-                if kind == "cold":
-                    settings = prepare(checkout, load_cache=False, cache=cache)
-                else:
-                    settings = prepare(checkout, load_cache=True)
-                    restore_cache(checkout)
-                    touch_one_article(checkout)
-                seconds = run_pelican(checkout, settings)
+                seconds = _build(checkout, kind, cache)
                 times.runs.setdefault((variant, kind), []).append(seconds)
                 progress(f"build {site.articles} {variant} {kind} run {run + 1}/{runs}: {seconds:.2f} s")
-                if cache and kind == "cold" and run == runs - 1:
-                    save_cache(checkout)
+        round_seconds = time.monotonic() - started
+        if deadline is not None and run + 1 < runs and time.monotonic() + round_seconds > deadline:
+            progress(f"build {site.articles}: stopping after {run + 1} of {runs} runs (time budget)")
+            break
     return times
+
+
+def _build(checkout: Checkout, kind: str, cache: bool) -> float:
+    if kind == "cold":
+        settings = prepare(checkout, load_cache=False, cache=cache)
+        seconds = run_pelican(checkout, settings)
+        if cache:
+            save_cache(checkout)  # what the CI job's cache step keeps
+        return seconds
+    settings = prepare(checkout, load_cache=True)
+    restore_cache(checkout)
+    touch_one_article(checkout)
+    return run_pelican(checkout, settings)
 
 
 def rows(times: BuildTimes) -> list[Row]:
@@ -76,6 +92,9 @@ def rows(times: BuildTimes) -> list[Row]:
     cold = Row(SECTION, f"{n}, cold" + ("" if times.cached else " (content cache off)"),
                times.figure("ours", "cold"), times.figure("bare", "cold"),
                baseline_label="bare Pelican, simple theme", target=ratio_at_most(OUR_OVERHEAD_LIMIT))
+    done = len(times.runs[("ours", "cold")])
+    if done < times.requested_runs:
+        cold.notes.append(f"{done} of {times.requested_runs} runs: the time budget (--budget) ran out")
     if ("ours", "warm") not in times.runs:
         return [cold, Row(SECTION, f"{n}, warm cache after fresh checkout", target=warm_target,
                           missing=times.warm_missing or "not measured")]

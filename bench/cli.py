@@ -43,6 +43,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--docs", type=Path, default=REPO / "docs" / "benchmarks.md",
                         help="Markdown file whose results block is replaced (default docs/benchmarks.md)")
     parser.add_argument("--no-docs", action="store_true", help="print the table only")
+    parser.add_argument("--budget", type=float, default=540.0,
+                        help="seconds the whole run should take (default 540); builds beyond the first "
+                             "run of each size are skipped when they would not fit")
     parser.add_argument("--profile", action="store_true",
                         help="also profile our side with pyinstrument/py-spy into WORKDIR/profiles")
     args = parser.parse_args(argv)
@@ -85,6 +88,7 @@ def progress(message: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    args.started = time.monotonic()
     command = "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:])
     started = time.perf_counter()
     machine_line = report.machine()
