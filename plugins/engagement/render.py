@@ -250,6 +250,7 @@ class RenderContext:
     date_format: str
     timezone: str
     feed_items: int
+    jsonld_items: int
 
     @classmethod
     def from_settings(cls, pelican: Mapping[str, Any], settings: EngagementSettings) -> RenderContext:
@@ -265,6 +266,7 @@ class RenderContext:
             date_format=str(pelican.get("DEFAULT_DATE_FORMAT", "%a %d %B %Y")),
             timezone=str(pelican.get("TIMEZONE") or "UTC"),
             feed_items=settings.COMMENT_FEED_ITEMS,
+            jsonld_items=settings.COMMENT_JSONLD_ITEMS,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -485,8 +487,9 @@ class ThreadView:
         return {node.id: node.page for root in self.roots for node in root.walk()}
 
     def jsonld(self) -> dict[str, Any]:
-        """schema.org ``commentCount`` and the ``Comment`` items shown on the current page."""
-        return {"commentCount": self.count, "comment": [_comment_jsonld(n) for n in self.shown]}
+        """schema.org ``commentCount`` and ``Comment`` items: the first ``jsonld_items`` shown."""
+        items = self.shown[:self.context.jsonld_items]
+        return {"commentCount": self.count, "comment": [_comment_jsonld(n) for n in items]}
 
 
 def _comment_jsonld(node: CommentNode) -> dict[str, Any]:
@@ -496,7 +499,6 @@ def _comment_jsonld(node: CommentNode) -> dict[str, Any]:
     item: dict[str, Any] = {
         "@type": "Comment",
         "@id": node.permalink,
-        "url": node.permalink,
         "author": author,
         "dateCreated": node.entry.created_at.isoformat(),
         "text": Markup(node.entry.body_html).striptags(),

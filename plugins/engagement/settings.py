@@ -108,6 +108,11 @@ class EngagementSettings:
     COMMENT_FEED_ITEMS: int = _setting(
         50, "Newest comments listed in the site-wide comments feed and in each article's feed."
     )
+    COMMENT_JSONLD_ITEMS: int = _setting(
+        10, "Comments listed as schema.org Comment items in an article's JSON-LD (the first ones on "
+        "the page; commentCount always counts all). Each item repeats the comment's text, so a "
+        "cap keeps long threads' pages light. 0: none."
+    )
     AUTO_APPROVE_RETURNING: bool = _setting(
         False, "Approve a comment at once when the same e-mail already has an approved comment."
     )
@@ -298,7 +303,7 @@ def _check_ranges(settings: EngagementSettings) -> None:
     for name in positive:
         if getattr(settings, name) <= 0:
             raise SettingsError(f"{PREFIX}{name} must be greater than 0")
-    for name in ("RATE_LIMIT", "THREAD_RATE_LIMIT", "COMMENTS_CLOSE_AFTER_DAYS",
+    for name in ("RATE_LIMIT", "THREAD_RATE_LIMIT", "COMMENTS_CLOSE_AFTER_DAYS", "COMMENT_JSONLD_ITEMS",
                  "FETCH_MAX_REDIRECTS", "TRUSTED_PROXIES", "LINKBACK_RATE_LIMIT",
                  "LINKBACK_SOURCE_RATE_LIMIT"):
         if getattr(settings, name) < 0:

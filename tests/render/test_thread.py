@@ -37,10 +37,10 @@ def test_comment_shows_author_link_date_and_permalink(tmp_path: Path) -> None:
     page = soup(site.build(), "2024/01/first-post")
     comment = page.select_one(f"#comment-{entry.id}")
 
-    author = comment.select_one(".eg-author a")
+    author = comment.select_one("a.eg-author")
     assert author["href"] == "https://ann.example/" and author["rel"] == ["nofollow", "ugc"]
     permalink = comment.select_one("a.eg-permalink")
-    assert permalink["href"] == f"http://127.0.0.1:8000/2024/01/first-post/#comment-{entry.id}"
+    assert permalink["href"] == f"#comment-{entry.id}"
     assert permalink.time["datetime"] == "2024-05-01T12:00:00+00:00"
 
 

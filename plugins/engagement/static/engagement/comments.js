@@ -159,7 +159,8 @@
       cancel.addEventListener("click", cancelReply);
       home.querySelector("#reply-title").after(cancel);
     }
-    cancel.textContent = "Cancel reply to " + (link.getAttribute("data-author") || "this comment");
+    var author = link.closest("article").querySelector(".eg-author");
+    cancel.textContent = "Cancel reply to " + (author ? author.textContent : "this comment");
     (form.elements.name.value ? form.elements.body : form.elements.name).focus();
   }
 
