@@ -45,18 +45,42 @@ def _first_line(error: Exception) -> str:
 RESERVED = {"approval": 45.0, "endpoint": 160.0, "weight": 45.0}
 
 
-def _deadline(args: argparse.Namespace, articles: int, sizes_left: list[int]) -> float:
-    """When the builds of this size should end: its share (by article count) of the time left."""
+def _time_left(args: argparse.Namespace) -> float:
+    """Seconds left for the builds: the budget minus what the other chosen sections need."""
+    if not args.budget:
+        return float("inf")
     reserve = sum(RESERVED[name] for name in args.only if name in RESERVED)
-    left = args.started + args.budget - reserve - time.monotonic()
+    return args.started + args.budget - reserve - time.monotonic()
+
+
+def _deadline(args: argparse.Namespace, articles: int, sizes_left: list[int]) -> float | None:
+    """When the builds of this size should end: its share (by article count) of the time left."""
+    left = _time_left(args)
+    if left == float("inf"):
+        return None
     return time.monotonic() + max(0.0, left) * articles / sum(sizes_left)
+
+
+def _first_round(times: build_section.BuildTimes) -> float:
+    return sum(runs[0] for runs in times.runs.values())
 
 
 def build(args: argparse.Namespace) -> list[Row]:
     rows: list[Row] = []
     sizes = sorted(args.sizes)
+    previous: tuple[int, float] | None = None  # (articles, seconds to generate and build one round)
     for position, articles in enumerate(sizes):
+        if previous is not None:
+            expected = previous[1] * articles / previous[0]
+            if expected > _time_left(args):
+                rows.append(Row(build_section.SECTION, f"{articles:,} articles", missing=(
+                    f"skipped: one round would take about {expected:.0f} s (scaled from "
+                    f"{previous[0]:,} articles), more than the time budget left; run with --budget 0")))
+                progress(f"build {articles}: skipped, about {expected:.0f} s expected")
+                continue
+        started = time.monotonic()
         site = site_of(args, articles)
+        generating = time.monotonic() - started
         deadline = _deadline(args, articles, sizes[position:])
         try:
             times = build_section.measure(site, args.runs, progress, deadline=deadline)
@@ -69,6 +93,7 @@ def build(args: argparse.Namespace) -> list[Row]:
                 rows.extend(build_section.unavailable(articles, second))
                 continue
             times.warm_missing = build_section.failure(error)
+        previous = (articles, generating + _first_round(times))
         _build_times[articles] = times
         rows.extend(build_section.rows(times))
         if args.profile and articles == min(args.sizes):
@@ -92,7 +117,8 @@ def approval(args: argparse.Namespace) -> list[Row]:
     if importlib.util.find_spec("engagement.rebuild") is None:
         return [Row(approval_section.SECTION, "approve to page",
                     missing="not available yet: engagement.rebuild (the fast page update)")]
-    articles = max(args.sizes)
+    # The largest site the build section built (it may have skipped one for the time budget).
+    articles = max(_build_times) if _build_times else max(args.sizes)
     site = site_of(args, articles)
     checkout = Checkout(site, "ours")
     built = _build_times.get(articles)
