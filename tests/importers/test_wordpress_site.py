@@ -34,7 +34,7 @@ def page(output: Path, key: str) -> BeautifulSoup:
 
 def comment_by(soup: BeautifulSoup, author: str):
     for item in soup.select("li.eg-comment"):
-        name = item.select_one(".p-author .p-name")
+        name = item.select_one(".eg-author")
         if name and name.get_text(strip=True) == author:
             return item
     raise AssertionError(f"no comment by {author} on the page")
