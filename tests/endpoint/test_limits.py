@@ -97,3 +97,38 @@ def test_returning_commenter_is_auto_approved(start_endpoint) -> None:
     stranger = post(endpoint, name="Bob", email="bob@example.org").json()
     assert (second["status"], stranger["status"]) == ("approved", "pending")
     assert second["thread"] == OPEN
+
+
+def test_forwarded_address_counts_only_behind_a_trusted_proxy(start_endpoint) -> None:
+    trusting = start_endpoint(RATE_LIMIT=1, TRUSTED_PROXIES=1)
+
+    def from_client(address: str) -> int:
+        return requests.post(f"{trusting.url}/api/comments", json=comment_fields(),
+                             headers={"X-Forwarded-For": address}, timeout=10).status_code
+
+    assert [from_client("203.0.113.1"), from_client("203.0.113.1"), from_client("203.0.113.2")] == [
+        201, 429, 201,
+    ]
+
+
+def test_forwarded_address_is_ignored_by_default(endpoint: Endpoint) -> None:
+    statuses = {
+        requests.post(f"{endpoint.url}/api/comments", json=comment_fields(),
+                      headers={"X-Forwarded-For": f"203.0.113.{n}"}, timeout=10).status_code
+        for n in range(6)
+    }
+    assert statuses == {201, 429}  # the default limit (5 a minute) holds whatever the header says
+
+
+def test_old_rate_events_are_pruned(endpoint: Endpoint) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from engagement.store.schema import rate_events
+    from sqlalchemy import func, select
+
+    endpoint.store.admit("old-scope", 1, 60, now=datetime.now(UTC) - timedelta(days=3))
+    post(endpoint)
+    with endpoint.store.read() as conn:
+        scopes = set(conn.execute(select(rate_events.c.scope)).scalars())
+        assert conn.execute(select(func.count()).select_from(rate_events)).scalar_one() == 2
+    assert "old-scope" not in scopes

@@ -2,48 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.support.sites import REPO, THEME, build_site, write_article
+from tests.support.endpoint import SETTINGS_FILE_THREAD as THREAD
+from tests.support.endpoint import CliSite, make_site
 
-THREAD = "2024/01/talk-back/"
-
-
-@dataclass(frozen=True)
-class CliSite:
-    root: Path
-    settings_file: Path
-    output: Path
-
-
-def write_settings_file(root: Path, content: Path) -> Path:
-    """A settings file that is the repository's pelicanconf.py with the test site's paths."""
-    path = root / "sitesettings.py"
-    path.write_text(
-        "import sys\n"
-        f"sys.path.insert(0, {str(REPO)!r})\n"
-        "from pelicanconf import *  # noqa: F403\n"
-        f"PATH = {str(content)!r}\n"
-        f"OUTPUT_PATH = {str(root / 'output')!r}\n"
-        f"CACHE_PATH = {str(root / 'cache')!r}\n"
-        f"THEME = {str(THEME)!r}\n"
-        f"ENGAGEMENT_DATABASE_URL = {'sqlite:///' + str(root / 'engagement.sqlite3')!r}\n"
-        "ENGAGEMENT_EMBEDS_FETCH = False\n"
-        "LOAD_CONTENT_CACHE = False\n",
-        "utf-8",
-    )
-    return path
-
-
-def make_site(root: Path) -> CliSite:
-    content = root / "content"
-    write_article(content / "articles", "talk-back", "Tell us what you think.")
-    settings_file = write_settings_file(root, content)
-    output = build_site(root, content)
-    return CliSite(root, settings_file, output)
+__all__ = ["THREAD", "CliSite", "cli_site", "fresh_site"]
 
 
 @pytest.fixture(scope="module")

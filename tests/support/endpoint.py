@@ -18,7 +18,7 @@ from engagement.settings import SiteConfig, from_pelican
 from engagement.store import Store
 
 from tests.support.servers import serve_wsgi
-from tests.support.sites import REPO, build_site, site_settings, write_article
+from tests.support.sites import REPO, THEME, build_site, site_settings, write_article
 
 OPEN = "2024/01/open-thread/"
 CLOSED = "2024/01/closed-thread/"
@@ -86,3 +86,42 @@ def comment_fields(**changes: str) -> dict[str, str]:
     fields = {"thread": OPEN, "name": "Ann Reader", "email": "ann@example.org", "body": "Nice *post*."}
     fields.update(changes)
     return fields
+
+
+# --- a site with its own settings file (what the CLI, `engagement serve` and gunicorn read) ----------
+
+SETTINGS_FILE_THREAD = "2024/01/talk-back/"
+
+
+@dataclass(frozen=True)
+class CliSite:
+    root: Path
+    settings_file: Path
+    output: Path
+
+
+def write_settings_file(root: Path, content: Path) -> Path:
+    """A settings file that is the repository's pelicanconf.py with the test site's paths."""
+    path = root / "sitesettings.py"
+    path.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(REPO)!r})\n"
+        "from pelicanconf import *  # noqa: F403\n"
+        f"PATH = {str(content)!r}\n"
+        f"OUTPUT_PATH = {str(root / 'output')!r}\n"
+        f"CACHE_PATH = {str(root / 'cache')!r}\n"
+        f"THEME = {str(THEME)!r}\n"
+        f"ENGAGEMENT_DATABASE_URL = {'sqlite:///' + str(root / 'engagement.sqlite3')!r}\n"
+        "ENGAGEMENT_EMBEDS_FETCH = False\n"
+        "LOAD_CONTENT_CACHE = False\n",
+        "utf-8",
+    )
+    return path
+
+
+def make_site(root: Path) -> CliSite:
+    content = root / "content"
+    write_article(content / "articles", "talk-back", "Tell us what you think.")
+    settings_file = write_settings_file(root, content)
+    output = build_site(root, content)
+    return CliSite(root, settings_file, output)

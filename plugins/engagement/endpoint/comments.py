@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, redirect, request
+from flask import Blueprint, Response, current_app, jsonify, redirect, request
 
 from engagement import moderation
 from engagement.endpoint import security
@@ -46,6 +46,12 @@ def _follow_up(response: Response, ctx: EndpointContext, entry: Entry) -> None:
     response.call_on_close(run)
 
 
+def _housekeeping(ctx: EndpointContext) -> None:
+    pruner = current_app.extensions.setdefault("engagement-rate-pruner", security.RateEventPruner())
+    keep = max(security.RATE_EVENTS_KEPT, ctx.settings.RATE_LIMIT_WINDOW)
+    pruner.maybe_prune(ctx.store, keep)
+
+
 # --- the HTML form ------------------------------------------------------------------------------------
 
 
@@ -53,6 +59,7 @@ def _follow_up(response: Response, ctx: EndpointContext, entry: Entry) -> None:
 def post_form() -> Response:
     """The no-JavaScript path: form fields in, 303 back to the article out."""
     ctx = endpoint_context()
+    _housekeeping(ctx)
     try:
         entry, thread = accept_comment(ctx, request.form, security.client_address(request))
     except Refusal as refusal:
@@ -112,6 +119,7 @@ def post_json() -> tuple[Response, int]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise Refusal(400, "The request body is not a JSON object.")
+    _housekeeping(ctx)
     entry, _thread = accept_comment(ctx, data, security.client_address(request))
     body = public_entry(entry) | {
         "status": entry.status,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import threading
+import time
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -134,3 +136,31 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
+
+
+# --- housekeeping ----------------------------------------------------------------------------------
+
+#: Rate-limit events older than this are never counted again (the longest window in use is the
+#: daily cap on confirmation messages).
+RATE_EVENTS_KEPT = 86400
+
+
+class RateEventPruner:
+    """Deletes old rate-limit events now and then, so the table stays as small as the windows need.
+
+    One per application; the first request after each interval does the work (no timer thread, so
+    it behaves the same under the development server and gunicorn).
+    """
+
+    def __init__(self, every_seconds: float = 3600) -> None:
+        self.every = every_seconds
+        self._due = 0.0
+        self._lock = threading.Lock()
+
+    def maybe_prune(self, store: Store, keep_seconds: float) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if now < self._due:
+                return
+            self._due = now + self.every
+        store.prune_rate_events(keep_seconds)
