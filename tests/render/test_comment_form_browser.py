@@ -118,3 +118,18 @@ def test_form_without_javascript_posts_and_shows_the_notice(browser: Any, live_s
     (stored,) = live_site.pending()
     assert stored.parent_id == live_site.existing.id
     context.close()
+
+
+def test_permalink_to_a_comment_on_a_later_page_finds_it(browser: Any, tmp_path: Path) -> None:
+    static = _Later()
+    with serve_wsgi(static) as site_url:
+        site = make_site(tmp_path, SITEURL=site_url, FEED_DOMAIN=site_url, ENGAGEMENT_COMMENTS_PER_PAGE=1)
+        site.comment("first-post", "On page one")
+        later = site.comment("first-post", "On page two", minutes=1)
+        static.app = static_app(site.build())
+        page = browser.new_page()
+        page.goto(f"{site_url}/{ARTICLE}#comment-{later.id}")
+
+        page.wait_for_url(f"**/{ARTICLE}comments/page/2/#comment-{later.id}", timeout=10_000)
+        assert "On page two" in page.inner_text(f"#comment-{later.id}")
+        page.close()

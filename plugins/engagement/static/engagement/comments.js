@@ -1,56 +1,63 @@
-/* Comment form enhancement: post with fetch, show the pending comment in place, reply in place,
-   and find comments whose permalink moved to another page. Without this script the form still
-   works (a plain POST and a 303 back to #comment-pending). No dependencies. */
-(function () {
+/* Comments: post the form with fetch and show the comment in place as pending, reply in place,
+   and follow a permalink to a comment that moved to another page. Without this script the form
+   still works (plain POST, 303 back to #comment-pending). No dependencies. */
+(() => {
   "use strict";
-  var form = document.getElementById("comment-form");
-  var section = document.getElementById("comments");
-  var ALLOWED = { A: 1, P: 1, EM: 1, STRONG: 1, CODE: 1, PRE: 1, BLOCKQUOTE: 1, UL: 1, OL: 1, LI: 1, BR: 1 };
+  const form = document.getElementById("comment-form");
+  const section = document.getElementById("comments");
+  const TAGS = ["A", "P", "EM", "STRONG", "CODE", "PRE", "BLOCKQUOTE", "UL", "OL", "LI", "BR"];
 
-  /* The endpoint sanitizes body_html already; rebuild it from an allow-list anyway, so a
-     compromised or misconfigured endpoint still cannot run script in our page. */
-  function safeFragment(html) {
-    var doc = new DOMParser().parseFromString("<body>" + html, "text/html");
-    var out = document.createDocumentFragment();
-    function copy(node, parent) {
-      if (node.nodeType === 3) { parent.appendChild(document.createTextNode(node.data)); return; }
+  /* body_html comes sanitized from the endpoint; rebuild it from an allow-list anyway, so even a
+     misbehaving endpoint cannot put script into the page. */
+  const safeFragment = (html) => {
+    const out = document.createDocumentFragment();
+    const copy = (node, parent) => {
+      if (node.nodeType === 3) return void parent.append(node.data);
       if (node.nodeType !== 1) return;
-      var target = parent;
-      if (ALLOWED[node.tagName]) {
-        target = document.createElement(node.tagName.toLowerCase());
-        var href = node.tagName === "A" && node.getAttribute("href");
+      let target = parent;
+      if (TAGS.includes(node.tagName)) {
+        target = parent.appendChild(document.createElement(node.tagName));
+        const href = node.tagName === "A" && node.getAttribute("href");
         if (href && /^(https?:|mailto:)/i.test(href)) {
-          target.setAttribute("href", href);
-          target.setAttribute("rel", "nofollow ugc noopener noreferrer");
+          target.href = href;
+          target.rel = "nofollow ugc noopener noreferrer";
         }
-        parent.appendChild(target);
       }
-      for (var i = 0; i < node.childNodes.length; i++) copy(node.childNodes[i], target);
-    }
-    for (var i = 0; i < doc.body.childNodes.length; i++) copy(doc.body.childNodes[i], out);
+      node.childNodes.forEach((child) => copy(child, target));
+    };
+    new DOMParser().parseFromString(html, "text/html").body.childNodes.forEach((n) => copy(n, out));
     return out;
-  }
+  };
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
+  const el = (tag, className, text) => {
+    const node = document.createElement(tag);
+    node.className = className;
     if (text) node.textContent = text;
     return node;
+  };
+
+  /* Moved permalink: #comment-N is not on this page; the thread's index says where it is. */
+  const index = section && section.dataset.commentIndex;
+  const wanted = /^#comment-(\d+)$/.exec(location.hash);
+  if (index && wanted && !document.getElementById(wanted[0].slice(1))) {
+    fetch(index).then((r) => (r.ok ? r.json() : {})).then((pages) => {
+      if (pages[wanted[1]] && pages[wanted[1]] !== location.href.split("#")[0]) {
+        location.replace(pages[wanted[1]] + location.hash);
+      }
+    }).catch(() => {});
   }
+  if (!form || !window.fetch) return;
+  document.documentElement.classList.add("eg-js");
 
-  function clearErrors() {
-    var errors = form.querySelectorAll("[data-error-for]");
-    for (var i = 0; i < errors.length; i++) errors[i].textContent = "";
-    var invalid = form.querySelectorAll("[aria-invalid]");
-    for (var j = 0; j < invalid.length; j++) invalid[j].removeAttribute("aria-invalid");
-  }
+  const respond = document.getElementById("respond");
+  const home = [respond.parentNode, respond.nextSibling];
+  const status = (text) => { form.querySelector(".eg-status").textContent = text; };
+  let cancel = null;
 
-  function status(text) { form.querySelector(".eg-status").textContent = text; }
-
-  function showError(data) {
-    var field = data && data.field && form.elements[data.field];
-    var slot = data && data.field && form.querySelector('[data-error-for="' + data.field + '"]');
-    var message = (data && data.error) || "Your comment could not be sent. Please try again.";
+  const showError = (data, code) => {
+    const field = data.field && form.elements[data.field];
+    const slot = data.field && form.querySelector(`[data-error-for="${data.field}"]`);
+    const message = data.error || `Your comment could not be sent (error ${code}). Please try again.`;
     if (field && slot && field.type !== "hidden") {
       slot.textContent = message;
       field.setAttribute("aria-invalid", "true");
@@ -58,129 +65,103 @@
     } else {
       status(message);
     }
-  }
+  };
 
-  function pendingComment(data) {
-    var item = el("li", "eg-comment eg-pending-comment");
-    if (data.id) item.id = "comment-" + data.id;
-    var article = el("article", "h-cite p-comment");
-    var meta = el("footer", "eg-meta");
-    meta.appendChild(el("span", "p-author h-card eg-author", data.author_name || ""));
+  const pendingComment = (data) => {
+    const item = el("li", "eg-comment eg-pending-comment");
+    if (data.id) item.id = `comment-${data.id}`;
+    const article = item.appendChild(el("article", "h-cite p-comment"));
+    const meta = article.appendChild(el("footer", "eg-meta"));
+    meta.append(el("span", "p-author h-card eg-author", data.author_name || ""));
     if (data.created_at) {
-      var time = el("time", "dt-published", new Date(data.created_at).toLocaleString());
-      time.setAttribute("datetime", data.created_at);
-      meta.appendChild(document.createTextNode(" "));
-      meta.appendChild(time);
+      const time = el("time", "dt-published", new Date(data.created_at).toLocaleString());
+      time.dateTime = data.created_at;
+      meta.append(" ", time);
     }
-    article.appendChild(meta);
-    var body = el("div", "e-content eg-body");
-    body.appendChild(safeFragment(data.body_html || ""));
-    article.appendChild(body);
-    article.appendChild(el("p", "eg-awaiting", data.message || "Your comment is awaiting moderation."));
-    item.appendChild(article);
+    article.appendChild(el("div", "e-content eg-body")).append(safeFragment(data.body_html || ""));
+    article.append(el("p", "eg-awaiting", data.message || "Your comment is awaiting moderation."));
     return item;
-  }
+  };
 
-  function listFor(parentId) {
-    if (parentId) {
-      var parent = document.getElementById("comment-" + parentId);
-      if (parent) {
-        var replies = parent.querySelector(":scope > .eg-replies");
-        if (!replies) { replies = el("ol", "eg-replies"); parent.appendChild(replies); }
-        return replies;
-      }
-    }
-    var list = section.querySelector(".eg-thread");
+  const listFor = (parentId) => {
+    const parent = parentId && document.getElementById(`comment-${parentId}`);
+    const selector = parent ? ":scope > .eg-replies" : ".eg-thread";
+    const holder = parent || section;
+    let list = holder.querySelector(selector);
     if (!list) {
-      list = el("ol", "eg-thread");
-      section.insertBefore(list, document.getElementById("respond"));
+      list = el("ol", parent ? "eg-replies" : "eg-thread");
+      parent ? parent.append(list) : section.insertBefore(list, respond);
     }
     return list;
-  }
+  };
 
-  function payload() {
-    var data = {};
-    ["thread", "name", "email", "website", "body", "homepage"].forEach(function (name) {
-      if (form.elements[name]) data[name] = form.elements[name].value;
-    });
-    /* The same text values the plain form sends (the endpoint reads both alike). */
-    data.parent = (form.elements.parent && form.elements.parent.value) || "";
-    data.notify = form.elements.notify && form.elements.notify.checked ? "1" : "";
-    return data;
-  }
-
-  function submit(event) {
-    event.preventDefault();
-    clearErrors();
-    if (form.reportValidity && !form.reportValidity()) return;
-    var button = form.querySelector("[type=submit]");
-    var data = payload();
-    button.disabled = true;
-    status("Sending…");
-    fetch(form.getAttribute("data-api"), {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "Accept": "application/json" },
-      body: JSON.stringify(data),
-      credentials: "omit"
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (body) {
-        if (!response.ok) { showError(body); status(""); if (!body.field) status(body.error || "Your comment could not be sent (" + response.status + ")."); return; }
-        var item = pendingComment(body);
-        listFor(body.parent || data.parent).appendChild(item);
-        form.elements.body.value = "";
-        cancelReply();
-        status(body.message || "Thank you — your comment is awaiting moderation.");
-        item.scrollIntoView({ block: "nearest" });
-      });
-    }).catch(function () {
-      status("The comment server could not be reached. Please try again in a moment.");
-    }).then(function () { button.disabled = false; });
-  }
-
-  /* Reply in place: the form moves under the comment and the reply-to choice follows. */
-  var home = form && form.parentNode && document.getElementById("respond");
-  var homeParent = home && home.parentNode, homeNext = home && home.nextSibling;
-  var cancel;
-
-  function cancelReply(event) {
+  const cancelReply = (event) => {
     if (event) event.preventDefault();
     if (form.elements.parent) form.elements.parent.value = "";
-    if (cancel) { cancel.remove(); cancel = null; }
-    if (home.parentNode !== homeParent) homeParent.insertBefore(home, homeNext);
-  }
+    if (cancel) cancel = void cancel.remove();
+    if (respond.parentNode !== home[0]) home[0].insertBefore(respond, home[1]);
+  };
 
-  function reply(link) {
-    var id = link.getAttribute("data-reply-to");
-    form.elements.parent.value = id;
-    link.closest("article").after(home);
+  const reply = (link) => {
+    const article = link.closest("article");
+    form.elements.parent.value = link.dataset.replyTo;
+    article.after(respond);
     if (!cancel) {
-      cancel = el("a", "eg-cancel", "");
+      cancel = el("a", "eg-cancel");
       cancel.href = "#comments";
       cancel.addEventListener("click", cancelReply);
-      home.querySelector("#reply-title").after(cancel);
+      respond.querySelector("#reply-title").after(cancel);
     }
-    var author = link.closest("article").querySelector(".eg-author");
-    cancel.textContent = "Cancel reply to " + (author ? author.textContent : "this comment");
+    const author = article.querySelector(".eg-author");
+    cancel.textContent = `Cancel reply to ${author ? author.textContent : "this comment"}`;
     (form.elements.name.value ? form.elements.body : form.elements.name).focus();
-  }
+  };
 
-  /* A permalink to a comment that has moved to another page: look it up and go there. */
-  function followMovedComment() {
-    var match = /^#comment-(\d+)$/.exec(location.hash);
-    var index = section && section.getAttribute("data-comment-index");
-    if (!match || !index || document.getElementById("comment-" + match[1])) return;
-    fetch(index).then(function (r) { return r.ok ? r.json() : {}; }).then(function (pages) {
-      var path = pages[match[1]];
-      if (path) location.replace(path + location.hash);
-    }).catch(function () {});
-  }
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    form.querySelectorAll("[data-error-for]").forEach((slot) => { slot.textContent = ""; });
+    form.querySelectorAll("[aria-invalid]").forEach((field) => field.removeAttribute("aria-invalid"));
+    if (!form.reportValidity()) return;
+    /* The same text values the plain form sends; the endpoint reads both alike. */
+    const data = {};
+    for (const name of ["thread", "parent", "name", "email", "website", "body", "homepage"]) {
+      if (form.elements[name]) data[name] = form.elements[name].value;
+    }
+    data.notify = form.elements.notify && form.elements.notify.checked ? "1" : "";
+    const button = form.querySelector("[type=submit]");
+    button.disabled = true;
+    status("Sending…");
+    try {
+      const response = await fetch(form.dataset.api, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify(data),
+        credentials: "omit",
+      });
+      const body = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        status("");
+        showError(body, response.status);
+        return;
+      }
+      const item = pendingComment(body);
+      listFor(body.parent || data.parent).append(item);
+      form.elements.body.value = "";
+      cancelReply();
+      status(body.message || "Thank you — your comment is awaiting moderation.");
+      item.scrollIntoView({ block: "nearest" });
+    } catch {
+      status("The comment server could not be reached. Please try again in a moment.");
+    } finally {
+      button.disabled = false;
+    }
+  });
 
-  if (section) followMovedComment();
-  if (!form || !window.fetch) return;
-  document.documentElement.classList.add("eg-js");
-  form.addEventListener("submit", submit);
-  section.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest(".eg-reply");
-    if (link) { event.preventDefault(); reply(link); }
+  section.addEventListener("click", (event) => {
+    const link = event.target.closest(".eg-reply");
+    if (link) {
+      event.preventDefault();
+      reply(link);
+    }
   });
 })();
