@@ -10,6 +10,7 @@ does not gzip, so this is an upper bound), and every request that left the site'
 from __future__ import annotations
 
 import functools
+import gzip
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,6 +36,8 @@ class PageLoad:
     """What the browser fetched for one page."""
 
     bytes_by_kind: dict[str, int] = field(default_factory=dict)
+    #: The same bodies gzip-compressed (level 6), as a host that compresses would send them.
+    gzip_bytes: int = 0
     other_bytes: int = 0
     requests: list[str] = field(default_factory=list)
 
@@ -156,14 +159,15 @@ def load(page_url: str) -> PageLoad:
 
 def _count(result: PageLoad, response: Any) -> None:
     try:
-        size = len(response.body())
+        body = response.body()
     except Exception:  # redirects and aborted requests have no body
         return
     kind = COUNTED_TYPES.get(response.request.resource_type)
     if kind is None:
-        result.other_bytes += size
+        result.other_bytes += len(body)
     else:
-        result.bytes_by_kind[kind] = result.bytes_by_kind.get(kind, 0) + size
+        result.bytes_by_kind[kind] = result.bytes_by_kind.get(kind, 0) + len(body)
+        result.gzip_bytes += len(gzip.compress(body, compresslevel=6))
 
 
 def rows(ours: PageLoad, bare: PageLoad | None, *, site_url: str, endpoint_url: str) -> list[Row]:
@@ -173,7 +177,8 @@ def rows(ours: PageLoad, bare: PageLoad | None, *, site_url: str, endpoint_url: 
                  baseline_label="bare Pelican, simple theme (no comments, cases as code)",
                  target=value_at_most(WEIGHT_LIMIT_KB, f"ours < {WEIGHT_LIMIT_KB:g} KB"))
     parts = ", ".join(f"{kind} {size / 1024:.1f} KB" for kind, size in sorted(ours.bytes_by_kind.items()))
-    weight.notes.append(f"ours: {parts}; other (images, fonts, JSON) {ours.other_bytes / 1024:.1f} KB; "
+    weight.notes.append(f"ours: {parts} (gzip-compressed {ours.gzip_bytes / 1024:.1f} KB); other "
+                        f"(images, fonts, JSON) {ours.other_bytes / 1024:.1f} KB; "
                         f"{len(ours.requests)} requests in all")
     third_party = ours.off_origin(site_url, endpoint_url)
     to_endpoint = [url for url in ours.off_origin(site_url) if url not in third_party]
