@@ -126,6 +126,7 @@ def write_site(base: Path, site_url: str, **settings: Any) -> Path:
     values = {
         "SITEURL": site_url,
         "SITENAME": "Test Blog",
+        "TIMEZONE": "UTC",
         "PATH": "content",
         "OUTPUT_PATH": "output",
         "ENGAGEMENT_DATABASE_URL": "sqlite:///engagement.sqlite3",
