@@ -98,3 +98,18 @@ def test_javascript_website_is_refused(endpoint: Endpoint) -> None:
 
 def test_thread_given_as_full_url_is_accepted(endpoint: Endpoint) -> None:
     assert post(endpoint, comment_fields(thread=f"{SITEURL}/{OPEN}")).status_code == 201
+
+
+def test_json_booleans_and_numbers_are_accepted(endpoint: Endpoint) -> None:
+    parent = post(endpoint, comment_fields()).json()["id"]
+    endpoint.store.set_status(parent, "approved", actor="test")
+    reply = post(endpoint, {**comment_fields(), "parent": parent, "notify": True})
+    assert reply.status_code == 201
+    assert reply.json()["parent"] == parent
+    assert endpoint.store.require(reply.json()["id"]).notify is True
+
+
+def test_non_text_field_is_refused(endpoint: Endpoint) -> None:
+    answer = post(endpoint, {**comment_fields(), "name": ["Ann"]})
+    assert answer.status_code == 400
+    assert answer.json() == {"error": "The field “name” must be text.", "field": "name"}

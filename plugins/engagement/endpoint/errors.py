@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
-from flask import Flask, Request, Response, jsonify, render_template, request
+from flask import Flask, Request, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,9 @@ _HTTP_MESSAGES = {
 def _http_error(error: HTTPException) -> Response:
     status = error.code or 500
     message = _HTTP_MESSAGES.get(status) or error.description or error.name
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if status == 413 and limit:
+        message = f"The request is larger than the {limit:,} bytes we accept. Please shorten your comment."
     refusal = Refusal(status, message)
     response = refusal_response(refusal)
     valid_methods = getattr(error, "valid_methods", None)

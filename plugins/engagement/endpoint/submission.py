@@ -130,9 +130,11 @@ def _thread(ctx: EndpointContext, value: str) -> Thread:
 
 def _text(data: Mapping[str, Any], name: str, *, strip: bool = True) -> str:
     value = data.get(name)
-    if value is None:
+    if value is None or value is False:
         return ""
-    if isinstance(value, bool) or not isinstance(value, str | int):
+    if value is True:  # a script may send the checkbox as a JSON boolean
+        return "1"
+    if not isinstance(value, str | int):
         raise Refusal(400, f"The field “{name}” must be text.", field=name)
     text = str(value).replace("\x00", "")
     return text.strip() if strip else text
