@@ -94,10 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     machine_line = report.machine()
     progress(f"machine: {machine_line}")
     args.workdir.mkdir(parents=True, exist_ok=True)
-    from bench import suite
+    from bench.suite import Suite
 
+    suite = Suite(args)
     rows: list[Row] = []
-    runners: dict[str, Callable[[argparse.Namespace], list[Row]]] = {
+    runners: dict[str, Callable[[], list[Row]]] = {
         "build": suite.build,
         "approval": suite.approval,
         "endpoint": suite.endpoint,
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in SECTIONS:
         if name in args.only:
             progress(f"section {name}")
-            rows.extend(runners[name](args))
+            rows.extend(runners[name]())
     seconds = time.perf_counter() - started
     print(report.text_table(rows))
     print(f"\n{len(rows)} rows in {seconds:.0f} s; {machine_line}")
