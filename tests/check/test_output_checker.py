@@ -133,3 +133,18 @@ def test_cli_fails_and_names_the_broken_file(broken_site: Path) -> None:
     assert result.exit_code == 1
     assert f"{BROKEN}:" in result.output
     assert "problem(s) in 4 file(s)" in result.output
+
+
+def test_missing_share_image_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text(
+        '<meta property="og:image" content="http://site.test/images/card.png"><p>x</p>', "utf-8")
+    problems = check_output(tmp_path, site_url="http://site.test", validator="none")
+    assert [(p.kind, "card.png" in p.message) for p in problems] == [("link", True)]
+
+
+def test_asking_for_vnu_without_java_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      broken_site: Path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no java here
+    result = CliRunner().invoke(main, ["check", str(broken_site), "--validator", "vnu", "--quiet"])
+    assert result.exit_code == 1
+    assert "needs Java 11+" in result.output

@@ -35,6 +35,9 @@ URL_ATTRIBUTES = (
     ("track", "src"),
 )
 SRCSET_TAGS = ("img", "source")
+#: ``<meta>`` whose content is a URL that sharing previews fetch: a missing image there is a broken
+#: card on every social network the article is shared to.
+URL_METAS = frozenset({"og:image", "og:url", "og:audio", "og:video", "twitter:image"})
 
 #: ``<link rel>`` values that announce an endpoint (which answers POSTs, not GETs) or a hint to
 #: another origin; they are not pages, so they are not followed.
@@ -82,6 +85,9 @@ def _references(soup: BeautifulSoup) -> list[Reference]:
             if tag_name == "link" and _rels(tag) & UNFOLLOWED_RELS:
                 continue
             found.append(Reference(str(tag[attribute]).strip(), tag.sourceline or 0, tag_name))
+    for tag in soup.find_all("meta", attrs={"content": True}):
+        if str(tag.get("property") or tag.get("name") or "").lower() in URL_METAS:
+            found.append(Reference(str(tag["content"]).strip(), tag.sourceline or 0, "meta"))
     for tag_name in SRCSET_TAGS:
         for tag in soup.find_all(tag_name, attrs={"srcset": True}):
             found += [Reference(url, tag.sourceline or 0, tag_name)
