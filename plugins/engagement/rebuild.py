@@ -10,8 +10,10 @@ content. A full build gives the same bytes (``tests/rebuild`` checks it).
 
 from __future__ import annotations
 
+import fcntl
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +33,7 @@ from engagement.splice import (
     PageIndex,
     SpliceError,
     fragments_for,
+    index_path,
     splice_page,
     write_atomic,
     write_comment_pages,
@@ -97,13 +100,34 @@ def rebuild_threads(config: SiteConfig, threads: Iterable[str], *, now: datetime
     """
     started = time.perf_counter()
     try:
-        report = _rebuild(config, set(threads), now)
+        with _exclusive(config.output_path):
+            report = _rebuild(config, set(threads), now)
     except RebuildError:
         raise
     except SpliceError as error:
         raise RebuildError(str(error)) from None
     report.seconds = time.perf_counter() - started
     return report
+
+
+@contextmanager
+def _exclusive(output: Path) -> Iterator[None]:
+    """One rebuild at a time per output folder.
+
+    Two approvals handled at once (two endpoint workers, the CLI beside the admin page) would each
+    read a list page, splice in their own thread and write it back: the second write would undo the
+    first. The lock makes the second wait, then read what the first wrote and the entries it sees.
+    """
+    path = index_path(output)  # lock the page index itself: no extra file in the output
+    if not path.is_file():
+        yield  # nothing to update; PageIndex.load explains
+        return
+    with open(path, "rb") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _rebuild(config: SiteConfig, threads: set[str], now: datetime | None) -> RebuildReport:

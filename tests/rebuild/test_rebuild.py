@@ -100,3 +100,19 @@ def test_rebuild_removes_the_feed_of_a_thread_left_without_comments(tmp_path: Pa
 
     assert not feed.exists()
     assert tree_bytes(built) == tree_bytes(site.build(tmp_path / "fresh"))
+
+
+def test_concurrent_rebuilds_keep_both_approvals(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    site = make_site(tmp_path)
+    built = site.build()
+    site.comment("first-post", "One")
+    site.comment("second-post", "Two")
+    config = site.config()
+    with ThreadPoolExecutor(2) as pool:
+        slugs = ["first-post", "second-post"]
+        list(pool.map(lambda slug: rebuild_threads(config, {thread_key(slug)}), slugs))
+
+    counts = [a.get_text() for a in soup(built, "").select("a.eg-count")]
+    assert counts.count("1 reply") == 2
