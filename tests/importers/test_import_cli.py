@@ -68,3 +68,12 @@ def test_disqus_import_needs_a_built_site_first(tmp_path: Path) -> None:
     result = invoke("import", "disqus", str(export), "--settings", str(settings))
     assert result.exit_code == 1
     assert "build the site first" in result.output
+
+
+def test_damaged_json_export_is_a_clean_error(tmp_path: Path) -> None:
+    settings, _url = site(tmp_path)
+    damaged = {"format": "engagement-export", "entries": [{"x": 1}]}
+    backup = write(tmp_path / "backup.json", json.dumps(damaged))
+    result = invoke("import", str(backup), "--settings", str(settings))
+    assert result.exit_code == 1
+    assert "not a valid engagement export" in result.output

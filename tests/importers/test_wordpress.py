@@ -223,3 +223,12 @@ def test_a_failed_run_leaves_the_store_untouched(tmp_path: Path, store: Store,
                          articles_dir=tmp_path / "a", pages_dir=tmp_path / "p")
     assert store.list() == []
     assert not (tmp_path / "a").exists()
+
+
+def test_progress_bars_go_to_stderr(tmp_path: Path, store: Store, settings: dict[str, Any],
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    summary = run(tmp_path, store, settings, progress=True)
+    captured = capsys.readouterr()
+    assert summary.added == 9
+    assert "reading wordpress-1.2.xml" in captured.err and "storing" in captured.err
+    assert captured.out == ""

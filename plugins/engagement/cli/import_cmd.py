@@ -57,6 +57,9 @@ def import_json(config: SiteConfig, file: Path) -> None:
         added, skipped = open_store(config).import_(document)
     except StoreError as error:
         raise click.ClickException(f"{file}: {error}") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        # A hand-edited or truncated export: say which field, instead of a traceback.
+        raise click.ClickException(f"{file}: not a valid engagement export ({error!r})") from None
     click.echo(f"{added} entries added, {skipped} already present")
 
 
