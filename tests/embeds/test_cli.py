@@ -5,10 +5,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from engagement.cli import main
 
 from tests.support.sites import write_article
+
+
+@pytest.fixture(autouse=True)
+def _not_fatal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI runs in its own process, where no earlier build made Pelican's warnings fatal."""
+    import logging
+
+    from pelican.log import FatalLogger
+
+    monkeypatch.setattr(FatalLogger, "fatal_lvl", logging.CRITICAL + 1)
 
 
 def _site(root: Path, base: str, body: str) -> Path:

@@ -13,7 +13,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.embeds.conftest import build_lenient, fetch_settings
-from tests.embeds.standin import SLOW_SECONDS
+from tests.embeds.standin import SLOW_SECONDS, StandIn
+from tests.support.servers import serve_wsgi
 from tests.support.sites import build_site, write_article
 
 
@@ -46,16 +47,17 @@ def test_first_fetch_renders_a_card_and_writes_the_snapshot(tmp_path: Path, stan
     assert (output / image["src"].split("127.0.0.1:8000/", 1)[1]).read_bytes().startswith(b"\x89PNG")
 
 
-def test_rebuild_with_the_platform_down_uses_the_snapshot(tmp_path: Path, standin) -> None:
-    base, app = standin
-    url = f"{base}/posts/1"
-    content = _article(tmp_path, url)
-    build_site(tmp_path, content, **fetch_settings(base))
-    app.hits.clear()
-    # Same settings (fetching on) but the snapshot has the post: no request, no warning.
+def test_rebuild_with_the_platform_down_uses_the_snapshot(tmp_path: Path) -> None:
+    app = StandIn()
+    with serve_wsgi(app) as base:
+        url = f"{base}/posts/1"
+        content = _article(tmp_path, url)
+        build_site(tmp_path, content, **fetch_settings(base))
+    # The server is gone; fetching is still on, but the snapshot has the post: no warning (the
+    # strict build would fail on one) and the same card.
     output = build_site(tmp_path / "again", content, **fetch_settings(base))
-    assert app.hits == []
     assert "My power is out" in _page(output).find("figure", class_="embed-card").get_text()
+    assert (output / "engagement" / "media").is_dir()
 
 
 def test_snapshot_is_enough_with_no_server_at_all(tmp_path: Path) -> None:
@@ -200,3 +202,42 @@ def test_case_post_fills_the_customer_fields_from_the_snapshot(tmp_path: Path, s
     assert card.find(class_="p-author").get_text(" ", strip=True) == "Alice A. @alice@127.0.0.1"
     assert "Thanks for the quick fix" in card.find("blockquote").get_text()
     assert card.find("time", class_="dt-published")["datetime"].startswith("2024-03-01T10:15:00")
+
+
+THUMB = "https://i.ytimg.com/vi/abc/hq.jpg"
+
+
+def _video_snapshot(content: Path, url: str) -> None:
+    from tests.embeds.standin import PNG
+
+    (content / "embeds-media").mkdir(parents=True, exist_ok=True)
+    (content / "embeds-media" / "thumb.png").write_bytes(PNG)
+    (content / "embeds.json").write_text(json.dumps({"version": 1, "embeds": {url: {
+        "fetched_at": "2024-01-01T00:00:00+00:00", "source": "oembed", "platform": "YouTube",
+        "endpoint": "https://www.youtube.com/oembed", "media": {THUMB: "thumb.png"},
+        "payload": {"type": "video", "version": "1.0", "title": "How we answer", "author_name": "Acme",
+                    "author_url": "https://www.youtube.com/@acme", "thumbnail_url": THUMB,
+                    "html": '<iframe src="https://www.youtube.com/embed/abc"></iframe>'}}}}), "utf-8")
+
+
+def test_video_card_shows_a_local_thumbnail_and_no_player(tmp_path: Path) -> None:
+    url = "https://www.youtube.com/watch?v=abc"
+    content = _article(tmp_path, url)
+    _video_snapshot(content, url)
+    output = build_site(tmp_path, content)
+    card = _page(output).find("figure", class_="embed-card")
+    assert card.find("img")["src"] == "http://127.0.0.1:8000/engagement/media/thumb.png"
+    assert (output / "engagement" / "media" / "thumb.png").is_file()
+    assert not card.find("iframe") and not card.find("button")
+
+
+def test_interactive_mode_offers_the_player_after_a_click(tmp_path: Path) -> None:
+    url = "https://youtu.be/abc"
+    content = _article(tmp_path, url)
+    _video_snapshot(content, url)
+    output = build_site(tmp_path, content, ENGAGEMENT_EMBEDS_INTERACTIVE=True)
+    page = _page(output)
+    button = page.find("button", class_="embed-play")
+    assert button["data-embed-src"] == "https://www.youtube-nocookie.com/embed/abc"
+    assert not page.find("iframe")
+    assert page.find("script", src="http://127.0.0.1:8000/engagement/cases.js")

@@ -103,6 +103,14 @@ def test_screenshot_opens_in_a_dialog_and_escape_returns_focus(page: Any) -> Non
     assert page.evaluate("document.activeElement.dataset.engagementLightbox") == "case-tesco-shot"
 
 
+def test_lightbox_close_button_closes_it(page: Any) -> None:
+    page.goto(f"{SITEURL}/2023/01/one/")
+    page.locator("a[data-engagement-lightbox]").click()
+    dialog = page.locator("dialog.case-lightbox")
+    dialog.get_by_role("button", name="Close").click()
+    assert not dialog.evaluate("d => d.open")
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", ["cases/brand/tesco/by-response-time/", "2023/01/one/"])
 def test_gallery_and_cards_have_no_axe_violations(browser: Any, served: str, path: str, scheme: str) -> None:

@@ -14,6 +14,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+# Pelican installs its fatal-aware logger class when imported. Import it before creating our
+# logger, so a warning here honours ``--fatal warnings`` even when the CLI imports us first.
+import pelican.log  # noqa: F401
+
 from engagement.embeds import cards, oembed, providers
 from engagement.embeds.snapshot import Snapshot
 from engagement.net import Fetcher, FetchPolicy

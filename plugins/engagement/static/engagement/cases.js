@@ -14,6 +14,9 @@
         dialog.showModal();
       });
       dialog.addEventListener("close", function () { link.focus(); });
+      dialog.querySelectorAll(".case-lightbox-close").forEach(function (button) {
+        button.addEventListener("click", function () { dialog.close(); });
+      });
       dialog.addEventListener("click", function (event) {
         if (event.target === dialog) dialog.close();  // a click on the backdrop
       });
