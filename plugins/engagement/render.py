@@ -245,6 +245,7 @@ class RenderContext:
     comments: bool
     max_depth: int
     per_page: int
+    collapse_replies: int
     max_length: int
     reply_notifications: bool
     date_format: str
@@ -261,6 +262,7 @@ class RenderContext:
             comments=settings.COMMENTS,
             max_depth=settings.COMMENT_MAX_DEPTH,
             per_page=settings.COMMENTS_PER_PAGE,
+            collapse_replies=settings.COMMENT_COLLAPSE_REPLIES,
             max_length=settings.COMMENT_MAX_LENGTH,
             reply_notifications=settings.REPLY_NOTIFICATIONS,
             date_format=str(pelican.get("DEFAULT_DATE_FORMAT", "%a %d %B %Y")),
@@ -317,9 +319,14 @@ class CommentNode:
         for child in self.children:
             yield from child.walk()
 
-    @property
+    @cached_property
     def reply_total(self) -> int:
+        """Replies under this comment, replies to replies included."""
         return sum(1 for _ in self.walk()) - 1
+
+    def folded(self, limit: int) -> bool:
+        """Show this top-level comment's replies folded (there are more than ``limit``)?"""
+        return bool(limit) and self.depth == 1 and self.reply_total > limit
 
 
 def build_tree(comments: list[PublicEntry], max_depth: int) -> list[CommentNode]:

@@ -105,6 +105,10 @@ class EngagementSettings:
     COMMENTS_PER_PAGE: int = _setting(
         100, "Top-level comments shown per page of a long thread; the rest are paginated."
     )
+    COMMENT_COLLAPSE_REPLIES: int = _setting(
+        10, "A top-level comment with more replies than this (replies to replies included) shows "
+        "them folded behind “Show N replies”; a permalink into them unfolds them. 0: never fold."
+    )
     COMMENT_FEED_ITEMS: int = _setting(
         50, "Newest comments listed in the site-wide comments feed and in each article's feed."
     )
@@ -304,6 +308,7 @@ def _check_ranges(settings: EngagementSettings) -> None:
         if getattr(settings, name) <= 0:
             raise SettingsError(f"{PREFIX}{name} must be greater than 0")
     for name in ("RATE_LIMIT", "THREAD_RATE_LIMIT", "COMMENTS_CLOSE_AFTER_DAYS", "COMMENT_JSONLD_ITEMS",
+                 "COMMENT_COLLAPSE_REPLIES",
                  "FETCH_MAX_REDIRECTS", "TRUSTED_PROXIES", "LINKBACK_RATE_LIMIT",
                  "LINKBACK_SOURCE_RATE_LIMIT"):
         if getattr(settings, name) < 0:

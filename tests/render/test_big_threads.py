@@ -61,3 +61,18 @@ def test_comment_pages_keep_the_article_and_carry_their_own_jsonld(big_site: tup
     assert data["commentCount"] == 1000
     assert len(data["comment"]) == 10
     assert all("/comments/page/3/#comment-" in item["@id"] for item in data["comment"])
+
+
+def test_long_reply_chains_are_folded(tmp_path: Path) -> None:
+    site = make_site(tmp_path, ENGAGEMENT_COMMENT_COLLAPSE_REPLIES=3)
+    busy = site.comment("first-post", "Busy")
+    for n in range(4):
+        site.comment("first-post", f"Reply {n}", minutes=n + 1, parent=busy)
+    quiet = site.comment("first-post", "Quiet", minutes=10)
+    site.comment("first-post", "Only reply", minutes=11, parent=quiet)
+    page = soup(site.build(), PAGE)
+
+    fold = page.select_one(f"#comment-{busy.id} > details.eg-fold")
+    assert fold is not None and fold.summary.get_text(strip=True) == "Show 4 replies"
+    assert len(fold.select("li.eg-comment")) == 4
+    assert page.select_one(f"#comment-{quiet.id} > details") is None

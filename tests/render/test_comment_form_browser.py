@@ -133,3 +133,21 @@ def test_permalink_to_a_comment_on_a_later_page_finds_it(browser: Any, tmp_path:
         page.wait_for_url(f"**/{ARTICLE}comments/page/2/#comment-{later.id}", timeout=10_000)
         assert "On page two" in page.inner_text(f"#comment-{later.id}")
         page.close()
+
+
+def test_permalink_into_folded_replies_unfolds_them(browser: Any, tmp_path: Path) -> None:
+    static = _Later()
+    with serve_wsgi(static) as site_url:
+        site = make_site(tmp_path, SITEURL=site_url, FEED_DOMAIN=site_url,
+                         ENGAGEMENT_COMMENT_COLLAPSE_REPLIES=1)
+        top = site.comment("first-post", "Top")
+        site.comment("first-post", "First reply", minutes=1, parent=top)
+        hidden = site.comment("first-post", "Folded reply", minutes=2, parent=top)
+        static.app = static_app(site.build())
+        page = browser.new_page()
+        page.goto(f"{site_url}/{ARTICLE}")
+        assert not page.is_visible(f"#comment-{hidden.id}")
+        page.goto(f"{site_url}/{ARTICLE}#comment-{hidden.id}")
+
+        page.locator(f"#comment-{hidden.id}").wait_for(state="visible", timeout=10_000)
+        page.close()

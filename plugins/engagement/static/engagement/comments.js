@@ -46,6 +46,16 @@
       }
     }).catch(() => {});
   }
+  /* A permalink into folded replies: unfold them (where the browser does not do it itself). */
+  const unfold = () => {
+    const target = location.hash.length > 1 && document.getElementById(location.hash.slice(1));
+    const fold = target && target.closest("details:not([open])");
+    if (!fold) return;
+    for (let d = fold; d; d = d.parentElement.closest("details")) d.open = true;
+    target.scrollIntoView();
+  };
+  window.addEventListener("hashchange", unfold);
+  unfold();
   if (!form || !window.fetch) return;
   document.documentElement.classList.add("eg-js");
 
@@ -85,9 +95,9 @@
 
   const listFor = (parentId) => {
     const parent = parentId && document.getElementById(`comment-${parentId}`);
-    const selector = parent ? ":scope > .eg-replies" : ".eg-thread";
-    const holder = parent || section;
-    let list = holder.querySelector(selector);
+    const selector = parent ? ":scope > .eg-replies, :scope > details > .eg-replies" : ".eg-thread";
+    let list = (parent || section).querySelector(selector);
+    if (list && list.parentElement.tagName === "DETAILS") list.parentElement.open = true;
     if (!list) {
       list = el("ol", parent ? "eg-replies" : "eg-thread");
       parent ? parent.append(list) : section.insertBefore(list, respond);
