@@ -83,8 +83,9 @@ def verify_entry(store: Store, settings: EngagementSettings, manifest: Manifest,
         if report.author_photo_url and avatars_dir is not None:
             changes["author_photo"] = store_avatar(report.author_photo_url, avatars_dir,
                                                    settings=settings) or entry.author_photo
-    store.update(entry.id, **changes)
+    # Status first, verification last: whoever waits for "verified" then sees the final status.
     _settle_status(store, settings, entry)
+    store.update(entry.id, **changes)
     return Outcome(entry.id, "verified")
 
 
@@ -105,10 +106,10 @@ def _last_actor(store: Store, entry_id: int) -> str | None:
 
 
 def _remove(store: Store, entry: Entry, reason: str) -> Outcome:
-    store.update(entry.id, verification="failed", verify_error=reason,
-                 verify_attempts=entry.verify_attempts + 1)
     if entry.status != "deleted":
         store.set_status(entry.id, "deleted", actor=VERIFIER, detail=reason)
+    store.update(entry.id, verification="failed", verify_error=reason,
+                 verify_attempts=entry.verify_attempts + 1)
     log.info("linkback %s from %s removed: %s", entry.id, entry.source_url, reason)
     return Outcome(entry.id, "removed", reason)
 
