@@ -1,4 +1,4 @@
-"""Moderation actions and what follows them, shared by the CLI and the admin page.
+"""Moderation actions (and erasure) and what follows them, shared by the CLI and the admin page.
 
 An action changes an entry's state in the store (``Store.set_status``/``Store.delete`` log who did
 what in ``moderation_log``). When the public pages change — an entry was approved, or an approved
@@ -70,6 +70,18 @@ def moderate(config: SiteConfig, store: Store, entry_id: int, action: str, *, ac
     changed = was_public != is_public
     rebuild = refresh_pages(config, [after.thread]) if changed else "The pages did not change."
     return Outcome(after, action, changed, rebuild)
+
+
+def forget(config: SiteConfig, store: Store, email: str, *, actor: str) -> tuple[list[Entry], int, str]:
+    """Erase a person: their entries and reply-notice subscriptions; pages that showed them update.
+
+    Returns (removed entries, removed subscriptions, what happened to the pages).
+    """
+    removed = store.forget(email, actor=actor)
+    dropped = subscriptions.forget(store, email)
+    shown = {entry.thread for entry in removed if entry.status == "approved"}
+    pages = refresh_pages(config, shown) if shown else "The pages did not change."
+    return removed, dropped, pages
 
 
 def refresh_pages(config: SiteConfig, threads: Iterable[str]) -> str:

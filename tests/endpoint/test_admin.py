@@ -111,3 +111,18 @@ def test_log_in_attempts_are_rate_limited(start_endpoint) -> None:
         for _ in range(11)
     ]
     assert statuses == [403] * 10 + [429]
+
+
+def test_long_queue_is_paginated(start_endpoint) -> None:
+    from engagement.endpoint.admin import QUEUE_PAGE_SIZE
+    from engagement.store import NewEntry
+
+    endpoint = start_endpoint(ADMIN_TOKEN=TOKEN)
+    for n in range(QUEUE_PAGE_SIZE + 1):
+        endpoint.store.add(NewEntry(thread="2024/01/open-thread/", author_name="A", body_source=f"c{n}",
+                                    body_html=f"<p>entry number {n}</p>"))
+    session = _logged_in(endpoint)
+    first = session.get(f"{endpoint.url}/admin", timeout=10).text
+    second = session.get(f"{endpoint.url}/admin?page=2", timeout=10).text
+    assert first.count('class="entry"') == QUEUE_PAGE_SIZE and "Older →" in first
+    assert "entry number 0<" in second and second.count('class="entry"') == 1

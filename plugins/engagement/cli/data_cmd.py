@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from engagement import moderation, subscriptions
+from engagement import moderation
 from engagement.cli.common import open_store, with_site
 from engagement.settings import SiteConfig
 
@@ -61,9 +61,5 @@ def forget_command(config: SiteConfig, email: str, yes: bool) -> None:
     store = open_store(config)
     if not yes:
         click.confirm(f"Delete every comment written with {email}? This cannot be undone", abort=True)
-    removed = store.forget(email, actor="cli")
-    dropped = subscriptions.forget(store, email)
-    click.echo(f"Deleted {len(removed)} entries and {dropped} subscriptions of {email}.")
-    shown = {entry.thread for entry in removed if entry.status == "approved"}
-    if shown:
-        click.echo(moderation.refresh_pages(config, shown))
+    removed, dropped, pages = moderation.forget(config, store, email, actor="cli")
+    click.echo(f"Deleted {len(removed)} entries and {dropped} subscriptions of {email}. {pages}")

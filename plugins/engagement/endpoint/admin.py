@@ -58,12 +58,17 @@ def queue() -> Response | str:
     status = request.args.get("status", "pending")
     if status not in STATUSES:
         raise Refusal(400, f"Unknown status “{status}”; choose one of {', '.join(STATUSES)}.")
-    entries = ctx.store.list(status=status, newest_first=True, limit=QUEUE_PAGE_SIZE)
+    page = request.args.get("page", 1, type=int) or 1
+    # One more than a page, to know whether an older page exists.
+    entries = ctx.store.list(status=status, newest_first=True, limit=QUEUE_PAGE_SIZE + 1,
+                             offset=(max(page, 1) - 1) * QUEUE_PAGE_SIZE)
     return render_template(
         "engagement_endpoint/admin_queue.html",
         status=status,
         statuses=STATUSES,
-        rows=[_row(ctx, entry) for entry in entries],
+        page=max(page, 1),
+        has_older=len(entries) > QUEUE_PAGE_SIZE,
+        rows=[_row(ctx, entry) for entry in entries[:QUEUE_PAGE_SIZE]],
         actions=moderation.ACTIONS,
         csrf=session["csrf"],
     )
