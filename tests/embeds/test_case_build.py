@@ -125,3 +125,12 @@ def test_seed_articles_render_their_cases(seed_site: Path) -> None:
         brands += [card.find(class_="case-brand").get_text() for card in cards]
         assert "CASE MARKER" not in str(soup)
     assert brands == ["Sainsbury's", "Tesco", "Domino's", "JetBlue", "Pigalle Boston", "British Airways"]
+
+
+def test_cases_survive_pelicans_content_cache(tmp_path: Path) -> None:
+    content = _site(tmp_path)
+    cache = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CONTENT_CACHING_LAYER": "reader"}
+    build_site(tmp_path, content, **cache)
+    card = _card(build_site(tmp_path, content, **cache))  # the second build reads from the cache
+    assert card["id"] == "case-jetblue"
+    assert (tmp_path / "output" / "cases" / "brand" / "jetblue" / "index.html").is_file()

@@ -131,33 +131,44 @@ def display_path(source_path: str) -> str:
     return source_path if relative.startswith("..") else relative
 
 
+class PostMatcher:
+    """Is this URL a post some provider can embed? (A class, not a lambda: Pelican may pickle.)"""
+
+    def __init__(self, configured: dict[str, str]) -> None:
+        from engagement.embeds.providers import site_providers
+
+        self.extra = site_providers(configured)
+
+    def __call__(self, url: str) -> bool:
+        from engagement.embeds.providers import match
+
+        return match(url, self.extra) is not None
+
+
 class EngagementMarkdownReader(MarkdownReader):
     """Pelican's Markdown reader plus case blocks and post embeds (see the module docstring)."""
 
     def __init__(self, settings: dict[str, Any]) -> None:
         super().__init__(settings)
-        self.build_settings = settings
         ours = state(settings).settings
-        library_match = None
-        if ours.EMBEDS:
-            from engagement.embeds.providers import match, site_providers
-
-            extra = site_providers(ours.EMBEDS_PROVIDERS)
-            library_match = lambda url: match(url, extra) is not None  # noqa: E731
-        self.extension = BlocksExtension(library_match)
-        markdown = dict(self.settings["MARKDOWN"])
-        markdown["extensions"] = [*markdown.get("extensions", []), self.extension]
-        # A private copy: the extension belongs to this reader, not to every Markdown user.
-        self.settings = {**self.settings, "MARKDOWN": markdown}
+        self.extension = BlocksExtension(PostMatcher(ours.EMBEDS_PROVIDERS) if ours.EMBEDS else None)
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         self.extension.found = Found(source=display_path(source_path))
+        # Lend the extension to this one read only. Pelican hands ``self.settings`` (the site's
+        # settings) to the metadata objects it creates, and may pickle them into its cache, so the
+        # settings must not keep a reference to the extension afterwards.
+        markdown = self.settings["MARKDOWN"]
+        extensions = markdown.get("extensions", [])
+        markdown["extensions"] = [*extensions, self.extension]
         try:
             content, metadata = super().read(source_path)
         except CaseError as error:
-            state(self.build_settings).extras.setdefault("case_errors", []).append(str(error))
+            state(self.settings).extras.setdefault("case_errors", []).append(str(error))
             logger.error("%s", error)
             raise EngagementBuildError(str(error)) from None
+        finally:
+            markdown["extensions"] = extensions
         found = self.extension.found
         self.extension.found = Found()
         metadata[CASES_KEY] = unique_anchors(found.cases)
