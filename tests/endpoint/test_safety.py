@@ -79,3 +79,16 @@ def test_extra_allowed_origin_is_answered(start_endpoint) -> None:
         timeout=10,
     )
     assert answer.headers["Access-Control-Allow-Origin"] == "https://www.example.org"
+
+
+def test_refusals_to_the_site_origin_are_readable_by_the_script(start_endpoint) -> None:
+    endpoint = start_endpoint(RATE_LIMIT=1)
+    def send() -> requests.Response:
+        return requests.post(f"{endpoint.url}/api/comments", json=comment_fields(),
+                             headers={"Origin": SITEURL}, timeout=10)
+
+    send()
+    answer = send()
+    assert answer.status_code == 429
+    assert answer.headers["Access-Control-Allow-Origin"] == SITEURL
+    assert answer.headers["Access-Control-Expose-Headers"] == "Retry-After"

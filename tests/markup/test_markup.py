@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from engagement.markup import plain_text_to_html, render_comment, sanitize_html
+from bs4 import BeautifulSoup
+from engagement.markup import ALLOWED_TAGS, plain_text_to_html, render_comment, sanitize_html
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 REL = 'rel="nofollow ugc noopener noreferrer"'
 
@@ -73,3 +76,18 @@ def test_plain_text_is_escaped_with_paragraphs_and_breaks() -> None:
 
 def test_empty_text_renders_empty() -> None:
     assert render_comment("  \n ") == "" and plain_text_to_html("") == ""
+
+
+FRAGMENTS = ["<script>", "</script>", "<img src=x onerror=alert(1)>", "javascript:", "[a](", ")", "<a href=",
+             '"', "'", "`", "*", "_", "\n", "\n\n", "> ", "- ", "<svg onload=x>", "&lt;", "<!--", "-->",
+             "<style>", "data:text/html,", "https://example.org/", "<iframe>", " ", "x", "<p>", "<b>"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=5), max_size=25).map("".join))
+def test_any_input_renders_to_allowed_markup_only(text: str) -> None:
+    for element in BeautifulSoup(render_comment(text), "html.parser").find_all(True):
+        assert element.name in ALLOWED_TAGS
+        assert set(element.attrs) <= ({"href", "rel"} if element.name == "a" else set())
+        href = element.get("href")
+        assert href is None or href.split(":", 1)[0] in {"http", "https", "mailto"}

@@ -28,4 +28,7 @@ def serve_command(config: SiteConfig, host: str, port: int, debug: bool) -> None
     app = create_app(config)
     click.echo(f"Endpoint for {config.site_url or 'the site'} on http://{host}:{port}/ "
                f"(store: {config.database_url.split('://', 1)[0]}, threads: {config.threads_manifest})")
-    run_simple(host, port, app, threaded=True, use_reloader=debug, use_debugger=debug)
+    try:
+        run_simple(host, port, app, threaded=True, use_reloader=debug, use_debugger=debug)
+    except OSError as error:  # most often: the port is taken (another `make run`?)
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}") from None

@@ -63,6 +63,8 @@ def add_cors_headers(response: Response, origin: str, *, preflight: bool) -> Non
     """Let ``origin`` (already checked) read this response; never ``*``."""
     response.headers["Access-Control-Allow-Origin"] = origin
     response.vary.add("Origin")
+    # The script tells the reader how long to wait after a 429.
+    response.headers["Access-Control-Expose-Headers"] = "Retry-After"
     if preflight:
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = "Content-Type"
