@@ -75,7 +75,6 @@ def create_app(config: SiteConfig, *, store: Store | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_SECURE=settings.ENDPOINT_URL.startswith("https://"),
-        JSON_SORT_KEYS=False,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions[EXTENSION] = EndpointContext(
