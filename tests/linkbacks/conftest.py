@@ -150,20 +150,23 @@ def running_endpoint(base: Path, store: Store, **settings: Any) -> Iterator[Endp
     from engagement.endpoint.app import create_app
     from engagement.endpoint.linkbacks import VERIFIER_KEY
 
-    endpoint_url: list[str] = []
+    holder: dict[str, Any] = {}
 
-    def our_site(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        page = (f'<!doctype html><html><head><title>Article</title><link rel="webmention" '
-                f'href="{endpoint_url[0]}/webmention"></head><body><p>Text</p></body></html>')
-        return Response(page, content_type="text/html")(environ, start_response)
+    def our_site_and_endpoint(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        # One server for both (fewer servers to shut down per test): article paths are our
+        # static site, with the endpoint announced in the page; everything else is the endpoint.
+        if environ.get("PATH_INFO", "").startswith(("/2024/", "/no/")):
+            page = (f'<!doctype html><html><head><title>Article</title><link rel="webmention" '
+                    f'href="{holder["url"]}/webmention"></head><body><p>Text</p></body></html>')
+            return Response(page, content_type="text/html")(environ, start_response)
+        return holder["app"](environ, start_response)
 
-    with serve_wsgi(our_site) as site_url:
-        config = load_site(write_site(base, site_url, **settings))
-        app = create_app(config, store=store)
+    with serve_wsgi(our_site_and_endpoint) as url:
+        holder["url"] = url
+        config = load_site(write_site(base, url, **settings))
+        app = holder["app"] = create_app(config, store=store)
         try:
-            with serve_wsgi(app) as url:
-                endpoint_url.append(url)
-                yield Endpoint(url, app, store, config, base, site_url)
+            yield Endpoint(url, app, store, config, base, url)
         finally:
             verifier = app.extensions.get(VERIFIER_KEY)
             if verifier is not None:
