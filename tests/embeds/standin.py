@@ -35,6 +35,21 @@ def _tweet_like(base: str, url: str) -> dict[str, Any]:
     }
 
 
+def _bluesky_like(base: str, url: str) -> dict[str, Any]:
+    return {
+        "version": "1.0", "type": "rich", "author_name": "Bee",
+        "author_url": f"{base}/profile/bee.example", "width": 550,
+        "html": (
+            '<blockquote class="bluesky-embed" data-bluesky-uri="at://did:plc:x/app.bsky.feed.post/3k" '
+            'data-bluesky-cid="bafy"><p lang="en">Still waiting on that refund.<br><br>'
+            f'<a href="{url}?ref_src=embed">[image or embed]</a></p>&mdash; Bee '
+            f'(<a href="{base}/profile/bee.example?ref_src=embed">@bee.example</a>) '
+            f'<a href="{url}?ref_src=embed">November 18, 2024 at 12:34 PM</a></blockquote>'
+            '<script async src="https://embed.bsky.app/static/embed.js" charset="utf-8"></script>'
+        ),
+    }
+
+
 def _evil(base: str, url: str) -> dict[str, Any]:
     return {
         "version": "1.0", "type": "rich", "author_name": "<b>Mallory</b>",
@@ -77,6 +92,8 @@ def _oembed(request: Request, base: str) -> Response:
         return Response("{not json", mimetype="application/json")
     if path.endswith("/evil"):
         return _json(_evil(base, url))
+    if path.startswith("/profile/"):
+        return _json(_bluesky_like(base, url))
     if path.startswith("/@bob/"):
         return _json({"version": "1.0", "type": "rich", "author_name": "Bob",
                       "author_url": f"{base}/@bob", "html": f'<iframe src="{base}/@bob/110/embed"></iframe>'})

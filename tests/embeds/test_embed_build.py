@@ -241,3 +241,16 @@ def test_interactive_mode_offers_the_player_after_a_click(tmp_path: Path) -> Non
     assert button["data-embed-src"] == "https://www.youtube-nocookie.com/embed/abc"
     assert not page.find("iframe")
     assert page.find("script", src="http://127.0.0.1:8000/engagement/cases.js")
+
+
+def test_bluesky_style_post_becomes_a_card(tmp_path: Path, standin) -> None:
+    base, _app = standin
+    url = f"{base}/profile/bee.example/post/3k"
+    content = _article(tmp_path, url)
+    providers = {"http://127.0.0.1:*/profile/*/post/*": f"{base}/oembed"}
+    settings = fetch_settings(base, ENGAGEMENT_EMBEDS_PROVIDERS=providers)
+    card = _page(build_site(tmp_path, content, **settings)).find("figure", class_="embed-card")
+    assert card.blockquote.get_text("|").startswith("Still waiting on that refund.")
+    assert card.find(class_="p-nickname").get_text() == "@bee.example"
+    assert card.find("time")["datetime"] == "2024-11-18T12:34:00"
+    assert not card.find("script")

@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup, Tag
 
 TEXT_TAGS = {"p", "br", "a"}
 LINK_REL = "nofollow noopener noreferrer ugc"
-_HANDLE = re.compile(r"\((@?[^()\s]+)\)")
+_HANDLE = re.compile(r"\(\s*(@?[^()\s]+)\s*\)")
 _DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%B %d, %Y at %I:%M %p", "%Y-%m-%dT%H:%M:%S.%fZ",
                  "%Y-%m-%dT%H:%M:%SZ")
 
