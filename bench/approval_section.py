@@ -122,7 +122,11 @@ def _approve_cli(site: Site, output: Path, settings: Path, thread: str, n: int,
     seconds = time.perf_counter() - started
     if result.returncode:
         raise ApprovalFailed(f"engagement moderate approve failed: {result.stderr.strip()[-500:]}")
-    _check(output, thread, entry_id, before)
+    try:
+        _check(output, thread, entry_id, before)
+    except ApprovalFailed as error:
+        said = " ".join(result.stdout.split())[-300:]
+        raise ApprovalFailed(f"{error} (the command said: {said})") from None
     return seconds
 
 
