@@ -11,6 +11,7 @@ content. A full build gives the same bytes (``tests/rebuild`` checks it).
 from __future__ import annotations
 
 import fcntl
+import json
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -38,7 +39,7 @@ from engagement.splice import (
     write_atomic,
     write_comment_pages,
 )
-from engagement.threads import Manifest, Thread
+from engagement.threads import Thread
 
 __all__ = ["RebuildError", "RebuildReport", "rebuild_threads"]
 
@@ -72,6 +73,15 @@ def _check_settings(index: PageIndex, context: RenderContext) -> None:
                            for name in changed)
         raise RebuildError(f"the pages were built with other settings ({detail}); rebuild with the same "
                            "settings file as the build, or run a full build")
+
+
+def _threads(path: Path) -> dict[str, Thread]:
+    """The last build's threads by key (read directly: ``Manifest`` also indexes every URL)."""
+    try:
+        document = json.loads(Path(path).read_text("utf-8"))
+    except FileNotFoundError:
+        raise RebuildError(f"{path} not found: build the site once before a rebuild") from None
+    return {key: Thread(**data) for key, data in document.get("threads", {}).items()}
 
 
 def _update_files(output: Path, index: PageIndex, view: ThreadView, fragments: dict[str, str],
@@ -136,7 +146,7 @@ def _rebuild(config: SiteConfig, threads: set[str], now: datetime | None) -> Reb
     index = PageIndex.load(output)
     context = RenderContext.from_settings(config.pelican, config.engagement)
     _check_settings(index, context)
-    manifest = Manifest(config.threads_manifest)
+    manifest = _threads(config.threads_manifest)
     wanted: dict[str, Thread] = {}
     for key in sorted(threads):
         thread = manifest.get(key)

@@ -548,6 +548,22 @@ def marker(kind: str, key: str) -> tuple[str, str]:
     return f"<!--engagement:{kind}:{safe}-->", f"<!--/engagement:{kind}:{safe}-->"
 
 
+def _bytecode_cache(pelican: Mapping[str, Any]) -> Any:
+    """Compiled templates kept in Pelican's cache folder: compiling them is most of the time a
+    one-thread rebuild would otherwise spend. Keyed by each template's source, so never stale."""
+    from jinja2 import FileSystemBytecodeCache
+
+    cache_path = pelican.get("CACHE_PATH")
+    if not cache_path:
+        return None
+    folder = Path(cache_path) / "engagement-templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder))
+
+
 class FragmentRenderer:
     """Renders the engagement fragments with a site's templates, outside Pelican.
 
@@ -567,6 +583,7 @@ class FragmentRenderer:
         self.env = Environment(
             loader=ChoiceLoader([FileSystemLoader(theme_paths), FileSystemLoader(str(PLUGIN_TEMPLATES))]),
             autoescape=True,
+            bytecode_cache=_bytecode_cache(pelican),
             **options,
         )
         self.env.filters.update(pelican.get("JINJA_FILTERS", {}))
