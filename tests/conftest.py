@@ -49,8 +49,14 @@ def _postgres_schema_url(base: str) -> Iterator[str]:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty store URL: a real SQLite file, and PostgreSQL when one is configured."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    yield from backend_store_url(request.param, tmp_path)
+
+
+def backend_store_url(kind: str, folder: Path) -> Iterator[str]:
+    """A fresh store URL on ``kind`` (sqlite|postgresql), for fixtures of any scope; skips PostgreSQL
+    when it is not configured."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'store.sqlite3'}"
         return
     if not POSTGRES_URL:
         if os.environ.get("CI") and os.environ.get("ENGAGEMENT_REQUIRE_POSTGRES"):
