@@ -1,0 +1,48 @@
+"""After an approval the pages are updated through the rebuild hook, or the editor is told how."""
+
+from __future__ import annotations
+
+import shutil
+
+from click.testing import CliRunner
+from engagement.cli import main
+from engagement.store import NewEntry, Store
+
+from tests.moderation.conftest import THREAD, CliSite
+
+
+def _pending(site: CliSite) -> int:
+    store = Store.open(f"sqlite:///{site.root / 'engagement.sqlite3'}")
+    try:
+        new = NewEntry(thread=THREAD, author_name="Ann", body_source="Hi", body_html="<p>Hi</p>")
+        return store.add(new).id
+    finally:
+        store.close()
+
+
+def _approve(site: CliSite, entry_id: int) -> str:
+    arguments = ["moderate", "approve", str(entry_id), "--settings", str(site.settings_file)]
+    result = CliRunner().invoke(main, arguments)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_failed_page_update_keeps_the_approval_and_says_what_to_run(fresh_site: CliSite) -> None:
+    shutil.rmtree(fresh_site.output)
+    output = _approve(fresh_site, _pending(fresh_site))
+    assert "Updating the pages failed" in output and "engagement rebuild" in output
+
+
+def test_rebuild_off_says_to_run_it(fresh_site: CliSite) -> None:
+    with fresh_site.settings_file.open("a") as handle:
+        handle.write("ENGAGEMENT_REBUILD_ON_APPROVE = False\n")
+    page = (fresh_site.output / THREAD / "index.html").read_text("utf-8")
+    output = _approve(fresh_site, _pending(fresh_site))
+    assert "Run `engagement rebuild`" in output
+    assert (fresh_site.output / THREAD / "index.html").read_text("utf-8") == page
+
+
+def test_approving_an_approved_comment_changes_no_page(fresh_site: CliSite) -> None:
+    entry_id = _pending(fresh_site)
+    _approve(fresh_site, entry_id)
+    assert "The pages did not change." in _approve(fresh_site, entry_id)
