@@ -26,6 +26,7 @@ def register() -> None:
 
     signals.article_generator_finalized.connect(linkback_pages.attach)
     signals.finalized.connect(linkback_avatars.copy_to_output)
+    signals.finalized.connect(linkback_pages.write_headers_file)
 
     from engagement import galleries
     from engagement.embeds import markdown_ext as case_markdown

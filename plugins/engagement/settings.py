@@ -148,6 +148,11 @@ class EngagementSettings:
     WEBMENTION_AUTO_APPROVE: bool = _setting(
         False, "Approve webmentions whose source verified, without moderation."
     )
+    HEADERS_FILE: str = _setting(
+        "",
+        "When set (e.g. \"_headers\" for Netlify or Cloudflare Pages), the build writes this file in "
+        "OUTPUT_PATH with each open article's Link rel=webmention and X-Pingback headers.",
+    )
     LINKBACK_RATE_LIMIT: int = _setting(
         20, "Trackbacks, pingbacks and webmentions one client may send per LINKBACK_RATE_WINDOW."
     )

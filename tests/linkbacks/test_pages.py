@@ -92,3 +92,18 @@ def test_mention_text_is_not_reinterpreted(tmp_path):
                                      title="<script>x</script>")])
     assert page.find("script") is None
     assert "<script>x</script>" in page.select_one(".mention-source a").get_text()
+
+
+def test_headers_file_gives_static_hosts_the_discovery_headers(tmp_path):
+    from tests.support.sites import build_site, write_article
+
+    content = tmp_path / "content"
+    write_article(content / "articles", "open-one", date="2024-01-02 10:00")
+    write_article(content / "articles", "closed-one", date="2024-01-03 10:00",
+                  extra={"Comments": "closed"})
+    output = build_site(tmp_path, content, ENGAGEMENT_HEADERS_FILE="_headers",
+                        ENGAGEMENT_ARCHIVE_PATH="", ENGAGEMENT_ENDPOINT_URL="https://engage.example")
+    assert (output / "_headers").read_text("utf-8") == (
+        "/2024/01/open-one/\n"
+        '  Link: <https://engage.example/webmention>; rel="webmention"\n'
+        "  X-Pingback: https://engage.example/pingback\n\n")

@@ -4,11 +4,17 @@
 our Webmention and Pingback endpoints and the article's TrackBack ping URL, each only when that
 protocol is enabled, there is an endpoint, and the article still accepts responses; the
 ``engagement/head.html`` fragment turns them into ``<link>`` elements and the TrackBack RDF block.
+
+HTML is not the only place: Webmention senders look at the HTTP ``Link`` header first, and Pingback
+clients at ``X-Pingback``. A static host can only send those if told to, so with
+``ENGAGEMENT_HEADERS_FILE = "_headers"`` the build writes them in the format Netlify and Cloudflare
+Pages read (one block per article path).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from engagement.build import state
@@ -44,3 +50,22 @@ def attach(generator: Any) -> None:
         thread = getattr(article, "engagement_thread", None)
         open_ = thread.accepts_comments()[0] if thread is not None else True
         article.linkback_endpoints = endpoints_for(article.url, settings, open_=open_)
+
+
+def write_headers_file(pelican: Any) -> None:
+    """``finalized``: the ``Link``/``X-Pingback`` headers of every open article, for the host."""
+    settings = state(pelican.settings).settings
+    if not settings.HEADERS_FILE:
+        return
+    blocks = []
+    for key, thread in sorted(state(pelican.settings).threads.items()):
+        endpoints = endpoints_for(key, settings, open_=thread.accepts_comments()[0])
+        lines = []
+        if endpoints.webmention:
+            lines.append(f'  Link: <{endpoints.webmention}>; rel="webmention"')
+        if endpoints.pingback:
+            lines.append(f"  X-Pingback: {endpoints.pingback}")
+        if lines:
+            blocks.append("\n".join([f"/{key}", *lines]))
+    path = Path(pelican.settings["OUTPUT_PATH"]) / settings.HEADERS_FILE
+    path.write_text("".join(block + "\n\n" for block in blocks), "utf-8")
