@@ -80,6 +80,15 @@ def _youtube_id(url: str) -> str:
     return parse_qs(parts.query).get("v", [""])[0]
 
 
+def _player_url(url: str, platform: str, payload: dict[str, Any]) -> str:
+    """The privacy-friendly player for click-to-play (interactive mode), or "" when unknown."""
+    if platform == "YouTube" and _youtube_id(url):
+        return f"https://www.youtube-nocookie.com/embed/{_youtube_id(url)}"
+    if platform == "Vimeo" and str(payload.get("video_id", "")).isdigit():
+        return f"https://player.vimeo.com/video/{payload['video_id']}?dnt=1"
+    return ""
+
+
 def _oembed_card(url: str, entry: dict[str, Any]) -> dict[str, Any]:
     payload = entry["payload"]
     media = entry.get("media", {})
@@ -96,8 +105,8 @@ def _oembed_card(url: str, entry: dict[str, Any]) -> dict[str, Any]:
     image = payload.get("url") if card["kind"] == "photo" else payload.get("thumbnail_url")
     if image and media.get(image):
         card["media"] = [{"file": media[image], "alt": card["title"] or "Preview image"}]
-    if card["kind"] == "video" and entry.get("platform") == "YouTube":
-        card["video_embed"] = f"https://www.youtube-nocookie.com/embed/{_youtube_id(url)}"
+    if card["kind"] == "video":
+        card["video_embed"] = _player_url(url, entry.get("platform", ""), payload)
     if not card.get("author_handle") and card["author_url"]:
         last = urlsplit(card["author_url"]).path.rstrip("/").rsplit("/", 1)[-1]
         card["author_handle"] = ("@" + last.lstrip("@")) if last else ""
