@@ -10,7 +10,6 @@ AUTHOR = "CXperience Blog"
 SITENAME = "CXperience"
 SITESUBTITLE = "Social customer service: the beauties, the beasts and the lessons"
 SITEURL = "http://127.0.0.1:8000"
-SITE_LANGUAGE = "en"
 
 PATH = "content"
 ARTICLE_PATHS = ["articles"]
