@@ -6,8 +6,8 @@ one was rejected, marked as spam or deleted — the affected article is re-rende
 the rebuild hook (``ENGAGEMENT_REBUILD_ON_APPROVE``), and people waiting for replies are told.
 
 New entries pass through :func:`announce` after they are committed: the editor's notice, the
-confirmation message for reply notices, and, for an auto-approved comment, the same follow-up as
-an approval.
+confirmation message for reply notices, and, for an auto-approved comment, the reply notices an
+approval sends.
 """
 
 from __future__ import annotations
@@ -115,7 +115,11 @@ def _thread_info(config: SiteConfig, thread: str) -> tuple[str, str]:
 
 
 def announce(config: SiteConfig, store: Store, entry: Entry) -> None:
-    """Follow-up for a newly accepted entry (runs after the answer was sent)."""
+    """The mail that follows a newly accepted entry (the caller runs it after answering).
+
+    An entry accepted as approved also needs its pages updated; the caller does that *before*
+    answering (:func:`refresh_pages`), so the page the reader is sent back to already shows it.
+    """
     title, url = _thread_info(config, entry.thread)
     settings = config.engagement
     if notify.mail_enabled(config) and settings.NOTIFY_EMAIL:
@@ -124,7 +128,6 @@ def announce(config: SiteConfig, store: Store, entry: Entry) -> None:
         _subscribe(config, store, entry, title)
     if entry.status == "approved":
         notify_replies(config, store, entry)
-        refresh_pages(config, [entry.thread])
 
 
 def _subscribe(config: SiteConfig, store: Store, entry: Entry, title: str) -> None:

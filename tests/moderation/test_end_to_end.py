@@ -46,3 +46,19 @@ def test_approved_comment_appears_sanitized_without_email(fresh_site: CliSite) -
     assert comment.find("script") is None and comment.find("img") is None
     assert not [a for a in comment.find_all("a") if a.get("href", "").startswith("javascript")]
     assert "dana.private" not in str(page)
+
+
+def test_auto_approved_comment_is_in_the_page_the_reader_is_sent_to(fresh_site: CliSite) -> None:
+    with fresh_site.settings_file.open("a") as handle:
+        handle.write("ENGAGEMENT_AUTO_APPROVE_RETURNING = True\n")
+    config = load_site(fresh_site.settings_file)
+    fields = {"thread": THREAD, "name": "Returning Reader", "email": "back@example.org", "body": "Me again."}
+    with serve_wsgi(create_app(config)) as endpoint:
+        first = requests.post(f"{endpoint}/api/comments", json=fields, timeout=10).json()
+        CliRunner().invoke(main, ["moderate", "approve", str(first["id"]),
+                                  "--settings", str(fresh_site.settings_file)])
+        answer = requests.post(f"{endpoint}/comments", data={**fields, "body": "Third time."},
+                               allow_redirects=False, timeout=10)
+    anchor = answer.headers["Location"].rsplit("#", 1)[1]
+    assert answer.status_code == 303 and anchor != "comment-pending"
+    assert _article(fresh_site).find(id=anchor) is not None

@@ -35,7 +35,7 @@ APPROVED_MESSAGE = "Thank you! Your comment is published."
 
 
 def _follow_up(response: Response, ctx: EndpointContext, entry: Entry) -> None:
-    """Mail and page updates run after the answer is sent: the reader never waits for SMTP."""
+    """Mail goes out after the answer is sent: the reader never waits for SMTP."""
 
     def run() -> None:
         try:
@@ -44,6 +44,12 @@ def _follow_up(response: Response, ctx: EndpointContext, entry: Entry) -> None:
             log.exception("follow-up of entry %s failed", entry.id)
 
     response.call_on_close(run)
+
+
+def _publish_if_approved(ctx: EndpointContext, entry: Entry) -> None:
+    """An auto-approved comment is in the page before the reader is sent back to it."""
+    if entry.status == "approved":
+        moderation.refresh_pages(ctx.config, [entry.thread])
 
 
 def _housekeeping(ctx: EndpointContext) -> None:
@@ -66,6 +72,7 @@ def post_form() -> Response:
         refusal.echo = request.form.get("body") or None
         refusal.back_url = refusal.back_url or _article_guess(ctx)
         raise
+    _publish_if_approved(ctx, entry)
     anchor = "comment-pending" if entry.status == "pending" else f"comment-{entry.id}"
     response = redirect(f"{thread.url}#{anchor}", code=303)
     _follow_up(response, ctx, entry)
@@ -121,6 +128,7 @@ def post_json() -> tuple[Response, int]:
         raise Refusal(400, "The request body is not a JSON object.")
     _housekeeping(ctx)
     entry, _thread = accept_comment(ctx, data, security.client_address(request))
+    _publish_if_approved(ctx, entry)
     body = public_entry(entry) | {
         "status": entry.status,
         "message": PENDING_MESSAGE if entry.status == "pending" else APPROVED_MESSAGE,
