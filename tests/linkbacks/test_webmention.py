@@ -190,3 +190,16 @@ def test_rate_limit_per_source_host(make_endpoint, peer):
         codes = [_post(endpoint, f"{peer.url}/p{n}").status_code for n in range(3)]
         other_host = _post(endpoint, "http://other.example/post").status_code
     assert codes == [202, 202, 429] and other_host == 202
+
+
+def test_queue_left_by_an_earlier_run_is_resumed_at_start(tmp_path, store, peer):
+    from engagement.store import NewEntry, dedupe_key
+
+    from tests.linkbacks.conftest import running_endpoint
+
+    # The page does not link to us, so once the queue is resumed the entry is settled as failed.
+    source = peer.page("/reply", linking_page("http://elsewhere.example/"))
+    entry = store.add(NewEntry(thread=OPEN_KEY, kind="webmention", source_url=source,
+                               verification="queued", dedupe_key=dedupe_key("linkback", OPEN_KEY, source)))
+    with running_endpoint(tmp_path, store) as endpoint:
+        assert endpoint.wait_settled(entry.id).verification == "failed"

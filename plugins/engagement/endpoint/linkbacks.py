@@ -18,6 +18,7 @@ no cookies and read none: another site's server calls them, not a reader's brows
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
 from sqlalchemy import select
@@ -62,6 +63,15 @@ def verifier(app: Flask) -> VerificationThread:
             app.extensions[VERIFIER_KEY] = thread
             thread.start()
         return thread
+
+
+@blueprint.record_once
+def _resume_queue(setup_state: Any) -> None:
+    """Entries left queued by an earlier run (a restart, a crash) are verified without waiting for
+    the next linkback to start the thread; an app with nothing queued starts no thread."""
+    app = setup_state.app
+    if app.extensions["engagement"].store.list(verification="queued", limit=1):
+        verifier(app).wake()
 
 
 # --- TrackBack -------------------------------------------------------------------------------------
