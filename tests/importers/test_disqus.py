@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,19 @@ def test_imported_comments_show_on_the_rebuilt_article(site: Path, store_url: st
     assert authors == ["Åsa Öberg", "Reply", "Reply to reply"]
     nested = soup.select("li.eg-comment li.eg-comment li.eg-comment .eg-author")
     assert [tag.get_text(strip=True) for tag in nested] == ["Reply to reply"]
+
+
+def test_gzipped_export_as_disqus_mails_it(site: Path, store: Store) -> None:
+    plain = export(site)
+    packed = plain.with_suffix(".xml.gz")
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    manifest = Manifest(site / "output" / "engagement" / "threads.json")
+    summary = import_disqus(packed, store, manifest, site_url=SITE, old_urls=("https://old.example.com",))
+    assert summary.added == 4
+
+
+def test_damaged_gzip_is_a_clean_error(tmp_path: Path) -> None:
+    packed = tmp_path / "d.xml.gz"
+    packed.write_bytes(gzip.compress(b"<disqus>" * 1000)[:40])
+    with pytest.raises(ImportFormatError, match=r"d\.xml\.gz"):
+        import_disqus(packed, None, Manifest(tmp_path / "none.json"), site_url=SITE)  # type: ignore[arg-type]

@@ -4,6 +4,7 @@ and writing entries (parents before replies) idempotently in short transactions.
 
 from __future__ import annotations
 
+import gzip
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -23,6 +24,7 @@ from engagement.store.schema import entries
 #: Entries written per transaction: short enough that a running endpoint never waits long for the
 #: SQLite write lock, and an interrupted run resumes from its idempotency keys.
 BATCH = 500
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 class ImportFormatError(ValueError):
@@ -80,10 +82,15 @@ def iterparse(path: Path, *, progress: bool = False) -> Iterator[tuple[str, Any]
 
     External entities and DTDs are the XML attacks (XXE, billion laughs); an export needs neither,
     so a document type declaration is refused outright. Syntax errors carry the line number.
+    A gzip-compressed file (Disqus mails its exports as ``.xml.gz``) is read as it is.
     """
     path = Path(path)
     with path.open("rb") as raw, progress_bar(path.stat().st_size, f"reading {path.name}", progress) as bar:
-        reader = _CountingReader(raw, bar)
+        compressed = raw.read(2) == GZIP_MAGIC
+        raw.seek(0)
+        reader: Any = _CountingReader(raw, bar)
+        if compressed:
+            reader = gzip.GzipFile(fileobj=reader, mode="rb")
         events = etree.iterparse(
             reader, events=("start", "end"), resolve_entities=False, no_network=True,
             load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True,
@@ -99,6 +106,8 @@ def iterparse(path: Path, *, progress: bool = False) -> Iterator[tuple[str, Any]
                 yield event, element
         except etree.XMLSyntaxError as error:
             raise ImportFormatError(path, error.lineno, None, f"not well-formed XML: {error.msg}") from None
+        except (OSError, EOFError) as error:  # a damaged .gz
+            raise ImportFormatError(path, None, None, f"cannot decompress: {error}") from None
 
 
 class _CountingReader:
