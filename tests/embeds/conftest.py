@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 
 from tests.embeds.standin import StandIn
 from tests.support.servers import serve_wsgi
-from tests.support.sites import site_settings
+from tests.support.sites import site_settings, write_article
 
 
 @pytest.fixture
@@ -47,3 +48,27 @@ def build_lenient(root: Path, content: Path, **overrides: Any) -> Path:
     finally:
         FatalLogger.fatal_lvl = previous
     return Path(settings["OUTPUT_PATH"])
+
+
+def article_site(root: Path, body: str) -> Path:
+    """A content folder with one article (``2024/01/post/``) whose text is ``body``."""
+    content = root / "content"
+    write_article(content / "articles", "post", body)
+    return content
+
+
+THUMB = "https://i.ytimg.com/vi/abc/hq.jpg"
+
+
+def video_snapshot(content: Path, url: str) -> None:
+    """A committed snapshot holding one YouTube video (and its thumbnail) for ``url``."""
+    from tests.embeds.standin import PNG
+
+    (content / "embeds-media").mkdir(parents=True, exist_ok=True)
+    (content / "embeds-media" / "thumb.png").write_bytes(PNG)
+    (content / "embeds.json").write_text(json.dumps({"version": 1, "embeds": {url: {
+        "fetched_at": "2024-01-01T00:00:00+00:00", "source": "oembed", "platform": "YouTube",
+        "endpoint": "https://www.youtube.com/oembed", "media": {THUMB: "thumb.png"},
+        "payload": {"type": "video", "version": "1.0", "title": "How we answer", "author_name": "Acme",
+                    "author_url": "https://www.youtube.com/@acme", "thumbnail_url": THUMB,
+                    "html": '<iframe src="https://www.youtube.com/embed/abc"></iframe>'}}}}), "utf-8")

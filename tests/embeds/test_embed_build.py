@@ -12,16 +12,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.embeds.conftest import build_lenient, fetch_settings
+from tests.embeds.conftest import article_site, build_lenient, fetch_settings, video_snapshot
 from tests.embeds.standin import SLOW_SECONDS, StandIn
 from tests.support.servers import serve_wsgi
-from tests.support.sites import build_site, write_article
-
-
-def _article(root: Path, body: str) -> Path:
-    content = root / "content"
-    write_article(content / "articles", "post", body)
-    return content
+from tests.support.sites import build_site
 
 
 def _page(output: Path) -> BeautifulSoup:
@@ -35,7 +29,7 @@ def _snapshot(content: Path) -> dict:
 def test_first_fetch_renders_a_card_and_writes_the_snapshot(tmp_path: Path, standin) -> None:
     base, _app = standin
     url = f"{base}/posts/1"
-    content = _article(tmp_path, f"Look:\n\n{url}\n\nDone.")
+    content = article_site(tmp_path, f"Look:\n\n{url}\n\nDone.")
     output = build_site(tmp_path, content, **fetch_settings(base))
     entry = _snapshot(content)[url]
     assert entry["fetched_at"] and entry["payload"]["author_name"] == "Sam Customer"
@@ -51,7 +45,7 @@ def test_rebuild_with_the_platform_down_uses_the_snapshot(tmp_path: Path) -> Non
     app = StandIn()
     with serve_wsgi(app) as base:
         url = f"{base}/posts/1"
-        content = _article(tmp_path, url)
+        content = article_site(tmp_path, url)
         build_site(tmp_path, content, **fetch_settings(base))
     # The server is gone; fetching is still on, but the snapshot has the post: no warning (the
     # strict build would fail on one) and the same card.
@@ -61,7 +55,7 @@ def test_rebuild_with_the_platform_down_uses_the_snapshot(tmp_path: Path) -> Non
 
 
 def test_snapshot_is_enough_with_no_server_at_all(tmp_path: Path) -> None:
-    content = _article(tmp_path, "https://x.com/someone/status/1")
+    content = article_site(tmp_path, "https://x.com/someone/status/1")
     (content / "embeds.json").write_text(json.dumps({"version": 1, "embeds": {
         "https://x.com/someone/status/1": {
             "fetched_at": "2024-01-01T00:00:00+00:00", "source": "oembed", "platform": "X",
@@ -90,7 +84,7 @@ def test_unfetchable_post_degrades_to_a_link_card_with_a_warning(
 ) -> None:
     base, _app = standin
     url = f"{base}/posts/{path}"
-    content = _article(tmp_path, f"Intro.\n\n{url}\n")
+    content = article_site(tmp_path, f"Intro.\n\n{url}\n")
     with caplog.at_level(logging.WARNING):
         output = build_lenient(tmp_path, content, **fetch_settings(base, ENGAGEMENT_FETCH_TIMEOUT=0.5))
     link = _page(output).find(attrs={"data-engagement-embed": "missing"})
@@ -104,7 +98,7 @@ def test_slow_server_is_cut_off_by_the_timeout(tmp_path: Path, standin) -> None:
     import time
 
     base, _app = standin
-    content = _article(tmp_path, f"{base}/posts/slow")
+    content = article_site(tmp_path, f"{base}/posts/slow")
     started = time.monotonic()
     build_lenient(tmp_path, content, **fetch_settings(base, ENGAGEMENT_FETCH_TIMEOUT=0.5))
     assert time.monotonic() - started < SLOW_SECONDS
@@ -115,7 +109,7 @@ def test_strict_build_fails_naming_file_and_line(
 ) -> None:
     base, _app = standin
     url = f"{base}/posts/gone"
-    content = _article(tmp_path, f"One.\n\nTwo.\n\n{url}\n")
+    content = article_site(tmp_path, f"One.\n\nTwo.\n\n{url}\n")
     with pytest.raises(RuntimeError):
         build_site(tmp_path, content, **fetch_settings(base))
     assert any(f"post.md:11: embed {url}" in message for message in caplog.messages)
@@ -124,7 +118,7 @@ def test_strict_build_fails_naming_file_and_line(
 def test_missing_snapshot_with_fetching_off_fails_the_strict_build(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    content = _article(tmp_path, "https://bsky.app/profile/someone.example/post/3kabc")
+    content = article_site(tmp_path, "https://bsky.app/profile/someone.example/post/3kabc")
     with pytest.raises(RuntimeError):
         build_site(tmp_path, content)
     assert any("post.md:7: embed https://bsky.app/profile/someone.example/post/3kabc" in m
@@ -133,7 +127,7 @@ def test_missing_snapshot_with_fetching_off_fails_the_strict_build(
 
 def test_remote_html_is_sanitized(tmp_path: Path, standin) -> None:
     base, _app = standin
-    content = _article(tmp_path, f"{base}/posts/evil")
+    content = article_site(tmp_path, f"{base}/posts/evil")
     output = build_site(tmp_path, content, **fetch_settings(base))
     html = (output / "2024" / "01" / "post" / "index.html").read_text("utf-8")
     card = _page(output).find("figure", class_="embed-card")
@@ -147,7 +141,7 @@ def test_remote_html_is_sanitized(tmp_path: Path, standin) -> None:
 def test_mastodon_status_becomes_a_card_with_a_local_avatar(tmp_path: Path, standin) -> None:
     base, _app = standin
     url = f"{base}/@alice/109"
-    content = _article(tmp_path, url)
+    content = article_site(tmp_path, url)
     output = build_site(tmp_path, content, **fetch_settings(base))
     card = _page(output).find("figure", class_="embed-card")
     assert "Thanks for the quick fix" in card.blockquote.get_text()
@@ -160,7 +154,7 @@ def test_mastodon_status_becomes_a_card_with_a_local_avatar(tmp_path: Path, stan
 def test_mastodon_without_status_api_is_found_by_oembed_discovery(tmp_path: Path, standin) -> None:
     base, app = standin
     url = f"{base}/@bob/110"
-    content = _article(tmp_path, url)
+    content = article_site(tmp_path, url)
     output = build_site(tmp_path, content, **fetch_settings(base))
     assert "/api/oembed" in app.hits
     card = _page(output).find("figure", class_="embed-card")
@@ -169,7 +163,7 @@ def test_mastodon_without_status_api_is_found_by_oembed_discovery(tmp_path: Path
 
 def test_meta_post_without_token_is_a_link_card_without_warning(tmp_path: Path) -> None:
     url = "https://www.instagram.com/p/ABC123/"
-    content = _article(tmp_path, url)
+    content = article_site(tmp_path, url)
     output = build_site(tmp_path, content)  # strict: a warning would fail it
     link = _page(output).find(attrs={"data-engagement-embed": "link"})
     assert link.a["href"] == url and "Instagram" in link.get_text()
@@ -178,7 +172,7 @@ def test_meta_post_without_token_is_a_link_card_without_warning(tmp_path: Path) 
 def test_url_inside_a_paragraph_or_code_stays_text(tmp_path: Path) -> None:
     body = ("See https://x.com/a/status/1 for more.\n\n```\nhttps://x.com/a/status/2\n```\n\n"
             "    https://x.com/a/status/3\n")
-    output = build_site(tmp_path, _article(tmp_path, body))
+    output = build_site(tmp_path, article_site(tmp_path, body))
     page = _page(output)
     assert not page.find(class_="embed-card")
     assert "https://x.com/a/status/2" in page.find("pre").get_text()
@@ -186,7 +180,7 @@ def test_url_inside_a_paragraph_or_code_stays_text(tmp_path: Path) -> None:
 
 def test_built_pages_load_no_third_party_script_or_frame(tmp_path: Path, standin) -> None:
     base, _app = standin
-    content = _article(tmp_path, f"{base}/posts/1\n\n{base}/@alice/109\n\n{base}/posts/evil")
+    content = article_site(tmp_path, f"{base}/posts/1\n\n{base}/@alice/109\n\n{base}/posts/evil")
     output = build_site(tmp_path, content, **fetch_settings(base))
     for page in output.rglob("*.html"):
         soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
@@ -196,7 +190,7 @@ def test_built_pages_load_no_third_party_script_or_frame(tmp_path: Path, standin
 
 def test_case_post_fills_the_customer_fields_from_the_snapshot(tmp_path: Path, standin) -> None:
     base, _app = standin
-    content = _article(tmp_path, f"```case\nbrand: Acme\nverdict: beauty\npost: {base}/@alice/109\n```")
+    content = article_site(tmp_path, f"```case\nbrand: Acme\nverdict: beauty\npost: {base}/@alice/109\n```")
     output = build_site(tmp_path, content, **fetch_settings(base))
     card = _page(output).find("figure", class_="case-card")
     assert card.find(class_="p-author").get_text(" ", strip=True) == "Alice A. @alice@127.0.0.1"
@@ -204,26 +198,10 @@ def test_case_post_fills_the_customer_fields_from_the_snapshot(tmp_path: Path, s
     assert card.find("time", class_="dt-published")["datetime"].startswith("2024-03-01T10:15:00")
 
 
-THUMB = "https://i.ytimg.com/vi/abc/hq.jpg"
-
-
-def _video_snapshot(content: Path, url: str) -> None:
-    from tests.embeds.standin import PNG
-
-    (content / "embeds-media").mkdir(parents=True, exist_ok=True)
-    (content / "embeds-media" / "thumb.png").write_bytes(PNG)
-    (content / "embeds.json").write_text(json.dumps({"version": 1, "embeds": {url: {
-        "fetched_at": "2024-01-01T00:00:00+00:00", "source": "oembed", "platform": "YouTube",
-        "endpoint": "https://www.youtube.com/oembed", "media": {THUMB: "thumb.png"},
-        "payload": {"type": "video", "version": "1.0", "title": "How we answer", "author_name": "Acme",
-                    "author_url": "https://www.youtube.com/@acme", "thumbnail_url": THUMB,
-                    "html": '<iframe src="https://www.youtube.com/embed/abc"></iframe>'}}}}), "utf-8")
-
-
 def test_video_card_shows_a_local_thumbnail_and_no_player(tmp_path: Path) -> None:
     url = "https://www.youtube.com/watch?v=abc"
-    content = _article(tmp_path, url)
-    _video_snapshot(content, url)
+    content = article_site(tmp_path, url)
+    video_snapshot(content, url)
     output = build_site(tmp_path, content)
     card = _page(output).find("figure", class_="embed-card")
     assert card.find("img")["src"] == "http://127.0.0.1:8000/engagement/media/thumb.png"
@@ -233,8 +211,8 @@ def test_video_card_shows_a_local_thumbnail_and_no_player(tmp_path: Path) -> Non
 
 def test_interactive_mode_offers_the_player_after_a_click(tmp_path: Path) -> None:
     url = "https://youtu.be/abc"
-    content = _article(tmp_path, url)
-    _video_snapshot(content, url)
+    content = article_site(tmp_path, url)
+    video_snapshot(content, url)
     output = build_site(tmp_path, content, ENGAGEMENT_EMBEDS_INTERACTIVE=True)
     page = _page(output)
     button = page.find("button", class_="embed-play")
@@ -246,7 +224,7 @@ def test_interactive_mode_offers_the_player_after_a_click(tmp_path: Path) -> Non
 def test_bluesky_style_post_becomes_a_card(tmp_path: Path, standin) -> None:
     base, _app = standin
     url = f"{base}/profile/bee.example/post/3k"
-    content = _article(tmp_path, url)
+    content = article_site(tmp_path, url)
     providers = {"http://127.0.0.1:*/profile/*/post/*": f"{base}/oembed"}
     settings = fetch_settings(base, ENGAGEMENT_EMBEDS_PROVIDERS=providers)
     card = _page(build_site(tmp_path, content, **settings)).find("figure", class_="embed-card")
