@@ -139,8 +139,11 @@ class Suite:
             if built is not None and ("ours", "warm") in built.runs:
                 full, label = built.figure("ours", "warm"), "full rebuild, ours, warm cache"
                 settings = checkout.settings_file(load_cache=True)
+            elif built is not None:  # the last cold build's output is complete: update that
+                full, label = built.figure("ours", "cold"), "full rebuild, ours, cold"
+                settings = checkout.settings_file(load_cache=False)
             else:
-                # No usable build from section 1 (not run, or its cached builds failed): build once.
+                # The build section did not run: build once.
                 started = time.perf_counter()
                 settings = build_once(checkout)
                 full = Figure.of([time.perf_counter() - started], "s")
