@@ -50,7 +50,9 @@ class BuildPages:
     def page_written(self, path: str) -> None:
         if not self.placed:
             return
-        relative = os.path.relpath(path, self.output_path).replace(os.sep, "/")
+        prefix = f"{self.output_path}{os.sep}"
+        relative = path[len(prefix):] if path.startswith(prefix) else os.path.relpath(path, self.output_path)
+        relative = relative.replace(os.sep, "/")
         for kind, key in self.placed:
             self.index.add(key, relative)
             if kind == "comments":
@@ -143,7 +145,7 @@ def finish(pelican: Any) -> None:
         return
     for key, view in pages.views.items():
         article_file = pages.index.articles.get(key)
-        if article_file and view.num_pages > 1:
+        if article_file:  # also clears pages a thread no longer has (output kept between builds)
             write_comment_pages(pages.output_path, article_file, pages.renderer, view,
                                 pages.index.jsonld.get(key))
     feeds.write_all(pages.output_path, pages.views.values(), pages.renderer.context)

@@ -116,3 +116,12 @@ def test_concurrent_rebuilds_keep_both_approvals(tmp_path: Path) -> None:
 
     counts = [a.get_text() for a in soup(built, "").select("a.eg-count")]
     assert counts.count("1 reply") == 2
+
+
+def test_full_build_over_old_output_clears_pages_a_thread_lost(tmp_path: Path) -> None:
+    site = make_site(tmp_path, ENGAGEMENT_COMMENTS_PER_PAGE=1, DELETE_OUTPUT_DIRECTORY=False)
+    entries = [site.comment("first-post", f"Comment {n}", minutes=n) for n in range(2)]
+    built = site.build()
+    site.store.set_status(entries[1].id, "deleted", actor="test")
+    site.build()
+    assert not (built / "2024/01/first-post/comments").exists()
