@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,13 +64,23 @@ def plan(output: Path, settings: EngagementSettings) -> DeployPlan:
     return DeployPlan("rsync", [*command, source, target.rstrip("/") + "/"])
 
 
+def find_tool(name: str) -> str | None:
+    """``name`` on PATH, or installed next to this Python (``pip install awscli`` into the venv)."""
+    found = shutil.which(name)
+    if found:
+        return found
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.is_file() else None
+
+
 def run(deploy_plan: DeployPlan, output: Path) -> None:
     """Run the plan; raises :class:`DeployError` when the tool is missing or fails."""
     _check_output(output)
-    if shutil.which(deploy_plan.tool) is None:
+    tool = find_tool(deploy_plan.tool)
+    if tool is None:
         hint = "pip install awscli, or use the aws CLI v2 installer" if deploy_plan.tool == "aws" \
             else "apt-get install rsync"
         raise DeployError(f"{deploy_plan.tool} is not installed ({hint})")
-    result = subprocess.run(deploy_plan.command, check=False)
+    result = subprocess.run([tool, *deploy_plan.command[1:]], check=False)
     if result.returncode != 0:
         raise DeployError(f"{deploy_plan.tool} failed with exit status {result.returncode}")
