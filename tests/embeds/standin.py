@@ -105,10 +105,12 @@ class StandIn:
 
     def __init__(self) -> None:
         self.hits: list[str] = []
+        self.queries: list[str] = []
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
         self.hits.append(request.path)
+        self.queries.append(request.query_string.decode())
         return self.respond(request)(environ, start_response)
 
     def respond(self, request: Request) -> Response:
@@ -124,6 +126,13 @@ class StandIn:
             return _json({"error": "Record not found"}, status=404)
         if path == "/api/v1/statuses/110":
             return Response("internal error", status=500)
+        if path.startswith("/@carol/"):
+            # A page that points discovery at an address only this machine can reach.
+            local = base.replace("127.0.0.1", "localhost")
+            discovery = f"{local}/api/oembed?" + urlencode({"url": base + path})
+            return Response(
+                '<!doctype html><html><head><link rel="alternate" type="application/json+oembed" '
+                f'href="{discovery}"></head><body>status</body></html>', mimetype="text/html")
         if path.startswith("/@"):
             discovery = f"{base}/api/oembed?" + urlencode({"url": base + path})
             return Response(

@@ -232,3 +232,35 @@ def test_bluesky_style_post_becomes_a_card(tmp_path: Path, standin) -> None:
     assert card.find(class_="p-nickname").get_text() == "@bee.example"
     assert card.find("time")["datetime"] == "2024-11-18T12:34:00"
     assert not card.find("script")
+
+
+def test_private_addresses_are_not_fetched_unless_allowed(
+    tmp_path: Path, standin, caplog: pytest.LogCaptureFixture
+) -> None:
+    base, app = standin
+    content = article_site(tmp_path, f"{base}/posts/1")
+    with caplog.at_level(logging.WARNING):
+        output = build_lenient(tmp_path, content, **fetch_settings(base, ENGAGEMENT_ALLOWED_PRIVATE_HOSTS=[]))
+    assert app.hits == []
+    assert _page(output).find(attrs={"data-engagement-embed": "missing"})
+    assert any("post.md:7: embed" in m and "not fetched" in m for m in caplog.messages)
+
+
+def test_discovery_cannot_lead_to_a_private_address(
+    tmp_path: Path, standin, caplog: pytest.LogCaptureFixture
+) -> None:
+    base, app = standin
+    url = f"{base}/@carol/110"
+    content = article_site(tmp_path, url)
+    with caplog.at_level(logging.WARNING):
+        build_lenient(tmp_path, content, **fetch_settings(base))
+    assert "/api/oembed" not in app.hits  # the advertised localhost endpoint was refused
+    # Refused before connecting: a non-standard port or a non-public address, never fetched.
+    assert any(f"embed {url}" in m and ("not fetched" in m or "non-public" in m) for m in caplog.messages)
+
+
+def test_embeds_off_leaves_urls_as_text(tmp_path: Path) -> None:
+    url = "https://x.com/someone/status/1"
+    output = build_site(tmp_path, article_site(tmp_path, url), ENGAGEMENT_EMBEDS=False)
+    page = _page(output)
+    assert not page.find(class_="embed-card") and url in page.find("div", class_="e-content").get_text()
