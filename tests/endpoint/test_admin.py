@@ -126,3 +126,24 @@ def test_long_queue_is_paginated(start_endpoint) -> None:
     second = session.get(f"{endpoint.url}/admin?page=2", timeout=10).text
     assert first.count('class="entry"') == QUEUE_PAGE_SIZE and "Older →" in first
     assert "entry number 0<" in second and second.count('class="entry"') == 1
+
+
+def test_api_refuses_without_bearer_token(start_endpoint) -> None:
+    endpoint = start_endpoint(ADMIN_TOKEN=TOKEN)
+    answer = requests.get(f"{endpoint.url}/admin/api/entries", headers={"Authorization": "Bearer nope"},
+                          timeout=10)
+    assert answer.status_code == 401
+    assert answer.headers["WWW-Authenticate"].startswith("Bearer")
+    assert "Authorization: Bearer" in answer.json()["error"]
+
+
+def test_api_lists_and_moderates_with_the_token(start_endpoint) -> None:
+    endpoint = start_endpoint(ADMIN_TOKEN=TOKEN)
+    entry_id = _pending(endpoint, "via the api")
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    queue = requests.get(f"{endpoint.url}/admin/api/entries", headers=auth, timeout=10).json()
+    assert [e["id"] for e in queue["entries"]] == [entry_id]
+    assert queue["entries"][0]["author_email"] == "ann@example.org"
+    done = requests.post(f"{endpoint.url}/admin/api/entries/{entry_id}/spam", headers=auth, timeout=10)
+    assert done.json()["status"] == "spam"
+    assert endpoint.store.moderation_history(entry_id)[-1]["actor"] == "admin-api"

@@ -1,4 +1,4 @@
-"""The moderation page: the queue with approve / reject / spam / delete, behind ENGAGEMENT_ADMIN_TOKEN.
+"""The moderation page (and its JSON twin for scripts), behind ENGAGEMENT_ADMIN_TOKEN.
 
 Log-in exchanges the token for a signed session cookie (HttpOnly, SameSite=Strict, Secure on
 https) that holds a fingerprint of the token, so changing the token logs every session out. Every
@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, session, url_for
 
 from engagement import moderation
 from engagement.endpoint import security
@@ -123,3 +123,52 @@ def act(entry_id: int, action: str) -> Response:
         raise Refusal(404 if "no entry" in str(error) else 400, str(error)) from None
     flash(outcome.summary())
     return redirect(url_for("admin.queue", status=request.form.get("status", "pending")), code=303)
+
+
+# --- the same actions for scripts: ``Authorization: Bearer <ENGAGEMENT_ADMIN_TOKEN>`` ----------------
+#
+# No cookies here, so no CSRF to guard against; a wrong token counts against the same log-in limit.
+
+api = Blueprint("admin_api", __name__, url_prefix="/admin/api")
+
+
+@api.before_request
+def _bearer() -> None:
+    ctx = endpoint_context()
+    token = _enabled(ctx)
+    given = request.headers.get("Authorization", "")
+    scheme, _, value = given.partition(" ")
+    if scheme.lower() == "bearer" and security.tokens_equal(value.strip(), token):
+        return
+    client = security.hash_ip(ctx.secret, security.client_address(request))
+    security.limit_attempts(
+        ctx.store, f"admin-login:{client}", LOGIN_ATTEMPTS, LOGIN_WINDOW,
+        "Too many attempts with a wrong token. Please wait a quarter of an hour.",
+    )
+    raise Refusal(401, "Send the admin token as “Authorization: Bearer <token>”.",
+                  headers={"WWW-Authenticate": 'Bearer realm="engagement moderation"'})
+
+
+@api.get("/entries")
+def api_entries() -> Response:
+    """The queue (or another status) as JSON, with the private fields a moderator needs."""
+    ctx = endpoint_context()
+    status = request.args.get("status", "pending")
+    if status not in STATUSES:
+        raise Refusal(400, f"Unknown status “{status}”; choose one of {', '.join(STATUSES)}.")
+    limit = min(max(request.args.get("limit", QUEUE_PAGE_SIZE, type=int) or QUEUE_PAGE_SIZE, 1), 500)
+    offset = max(request.args.get("offset", 0, type=int) or 0, 0)
+    found = ctx.store.list(status=status, newest_first=True, limit=limit, offset=offset)
+    return jsonify({"status": status, "entries": [entry.to_dict(private=True) for entry in found]})
+
+
+@api.post("/entries/<int:entry_id>/<action>")
+def api_act(entry_id: int, action: str) -> Response:
+    ctx = endpoint_context()
+    try:
+        outcome = moderation.moderate(ctx.config, ctx.store, entry_id, action, actor="admin-api")
+    except moderation.ModerationError as error:
+        raise Refusal(404 if "no entry" in str(error) else 400, str(error)) from None
+    status = None if action == "delete" else outcome.entry.status
+    return jsonify({"id": entry_id, "action": action, "status": status,
+                    "pages_changed": outcome.pages_changed, "message": outcome.summary()})

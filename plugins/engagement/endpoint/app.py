@@ -101,5 +101,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(comments.api)
     app.register_blueprint(subscriptions.blueprint)
     app.register_blueprint(admin.blueprint)
+    app.register_blueprint(admin.api)
     app.register_blueprint(linkbacks.blueprint)
     app.register_blueprint(openapi.blueprint)

@@ -41,7 +41,7 @@ class Refusal(Exception):
 
 def wants_json(req: Request) -> bool:
     """JSON for the API routes and for clients that prefer it; a page for browsers' form posts."""
-    if req.path.startswith("/api/") or req.blueprint == "api":
+    if req.path.startswith(("/api/", "/admin/api/")) or req.blueprint in {"api", "admin_api"}:
         return True
     best = req.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json"
