@@ -10,6 +10,7 @@ an acknowledged comment that is not stored was lost.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -163,6 +164,11 @@ def _profile(server: Server, pid: int, folder: Path, max_requests: int, max_seco
         progress(f"profile of the endpoint's {kind.upper()} in {output.with_suffix('.top.txt')}")
 
 
+def _driver_share(results: list[RoundResult]) -> float:
+    seconds = sum(r.seconds for r in results)
+    return sum(r.client_cpu for r in results) / seconds if seconds else 0.0
+
+
 def _figure(results: list[RoundResult], value: Callable[[RoundResult], float], unit: str) -> Figure:
     return Figure.of([value(r) for r in results], unit)
 
@@ -173,9 +179,13 @@ def rows(rounds: Rounds, isso_version: str) -> list[Row]:
     for kind, what in (("GET", "GET 50-comment thread"), ("POST", "POST new comment")):
         ours, theirs = rounds.of("ours", kind), rounds.of("isso", kind)
         speedup = GET_SPEEDUP if kind == "GET" else POST_SPEEDUP
-        out.append(Row(SECTION, f"{what}, {CLIENTS} clients: requests/s",
-                       _figure(ours, lambda r: r.rate, "req/s"), _figure(theirs, lambda r: r.rate, "req/s"),
-                       baseline_label=baseline, target=ratio_at_least(speedup)))
+        rate = Row(SECTION, f"{what}, {CLIENTS} clients: requests/s",
+                   _figure(ours, lambda r: r.rate, "req/s"), _figure(theirs, lambda r: r.rate, "req/s"),
+                   baseline_label=baseline, target=ratio_at_least(speedup))
+        rate.notes.append("the load driver itself used " + ", ".join(
+            f"{server} {_driver_share(rounds.of(server, kind)):.2f}" for server in SERVERS)
+            + f" CPU-seconds per second of the {kind} rounds (of {os.cpu_count()} cores)")
+        out.append(rate)
         out.append(Row(SECTION, f"{what}: p50 latency", _figure(ours, lambda r: r.latency_ms(0.5), "ms"),
                        _figure(theirs, lambda r: r.latency_ms(0.5), "ms"), baseline_label=baseline))
         p99_target = (value_at_most(GET_P99_MS, f"ours ≤ {GET_P99_MS:g} ms") if kind == "GET" else None)

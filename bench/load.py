@@ -31,6 +31,8 @@ class RoundResult:
     statuses: dict[int, int] = field(default_factory=dict)
     #: Requests that got no HTTP answer at all (connection reset, timeout).
     failures: int = 0
+    #: CPU seconds the driver itself used: on a small machine it competes with the server.
+    client_cpu: float = 0.0
 
     @property
     def answered(self) -> int:
@@ -95,10 +97,12 @@ def run_round(base_url: str, make_request: RequestMaker, *, clients: int, max_re
                 result.statuses[status] = result.statuses.get(status, 0) + count
 
     threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    cpu_started = time.process_time()
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(max_seconds + timeout + 5)
     result.seconds = time.perf_counter() - started
+    result.client_cpu = time.process_time() - cpu_started
     return result
