@@ -107,3 +107,9 @@ def test_headers_file_gives_static_hosts_the_discovery_headers(tmp_path):
         "/2024/01/open-one/\n"
         '  Link: <https://engage.example/webmention>; rel="webmention"\n'
         "  X-Pingback: https://engage.example/pingback\n\n")
+
+
+def test_only_web_links_are_linked(tmp_path):
+    page = _render(tmp_path, [_entry(1, "trackback", title="T", source_url="javascript:alert(1)")])
+    assert page.select_one("li.linkback a") is None
+    assert page.select_one("li.linkback .p-name").get_text() == "T"

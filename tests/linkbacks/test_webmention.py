@@ -203,3 +203,19 @@ def test_queue_left_by_an_earlier_run_is_resumed_at_start(tmp_path, store, peer)
                                verification="queued", dedupe_key=dedupe_key("linkback", OPEN_KEY, source)))
     with running_endpoint(tmp_path, store) as endpoint:
         assert endpoint.wait_settled(entry.id).verification == "failed"
+
+
+def test_status_page_hides_network_detail(endpoint):
+    status_url = _status_url(_post(endpoint, "http://127.0.0.1:9/closed-port"))
+    [entry] = endpoint.store.list(kind="webmention")
+    assert "could not connect" in endpoint.wait_settled(entry.id).verify_error  # for moderators
+    status = requests.get(status_url, timeout=10).json()
+    assert status["verification_error"] == "The source could not be verified."
+
+
+def test_status_page_says_when_the_link_is_missing(endpoint, peer):
+    status_url = _status_url(_post(endpoint, peer.page("/x", linking_page("http://elsewhere.example/"))))
+    [entry] = endpoint.store.list(kind="webmention")
+    endpoint.wait_settled(entry.id)
+    assert requests.get(status_url, timeout=10).json()["verification_error"] == (
+        "The source does not link to the target.")

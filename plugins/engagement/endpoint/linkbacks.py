@@ -29,6 +29,7 @@ from engagement.endpoint.security import client_address, hash_ip
 from engagement.linkbacks import pingback, trackback
 from engagement.linkbacks.avatars import avatars_dir
 from engagement.linkbacks.intake import FAULT_GENERIC, Intake, Rejected
+from engagement.linkbacks.verify import public_reason
 from engagement.linkbacks.worker import VerificationThread
 from engagement.store import Entry
 from engagement.store.schema import entries
@@ -159,7 +160,7 @@ def webmention_status(uuid: str) -> Response:
         "source": entry.source_url,
         "target": endpoint_context().thread_url(entry.thread),
         "verification": entry.verification,
-        "verification_error": entry.verify_error,
+        "verification_error": public_reason(entry.verify_error),
         "status": entry.status,
         "type": entry.mention_type,
         "received": entry.created_at.isoformat(),

@@ -70,6 +70,25 @@ class SourceUnavailable(VerificationFailed):
     permanent = False
 
 
+#: What the public status page says for each failure; the detailed reason is for moderators only.
+#: Telling a stranger "connection refused" versus "timed out" would make us a port scanner.
+PUBLIC_REASONS = (
+    ("the source does not link", "The source does not link to the target."),
+    ("the source answered 404", "The source does not exist."),
+    ("the source answered 410", "The source was deleted."),
+)
+
+
+def public_reason(reason: str | None) -> str | None:
+    """The failure as the sender may see it: specific only where it reveals nothing else."""
+    if not reason:
+        return None
+    for start, message in PUBLIC_REASONS:
+        if reason.startswith(start):
+            return message
+    return "The source could not be verified."
+
+
 @dataclass(frozen=True)
 class SourceReport:
     """What a verified source says about itself; all text is plain (unescaped) text."""
