@@ -27,7 +27,7 @@ help:
 	@echo "make endpoint   run only the comment/mention endpoint"
 	@echo "make lint       ruff"
 	@echo "make ci-build   strict production build (publishconf.py, warnings fatal) + output checks"
-	@echo "make publish    ci-build, then deploy to ENGAGEMENT_DEPLOY_TARGET"
+	@echo "make publish    ci-build, deploy to ENGAGEMENT_DEPLOY_TARGET, then engagement send"
 	@echo "make bench      the benchmark suite (see docs/benchmarks.md)"
 	@echo "make clean      remove $(OUTPUTDIR)/ and caches"
 
@@ -82,6 +82,7 @@ ci-build: $(STAMP)
 # Production build and checks, then copy output/ to ENGAGEMENT_DEPLOY_TARGET (rsync or s3://).
 publish: ci-build
 	$(ENGAGEMENT) deploy --settings $(PUBLISHCONF) --output $(OUTPUTDIR)
+	$(ENGAGEMENT) send --settings $(PUBLISHCONF)
 
 clean:
 	rm -rf $(OUTPUTDIR) cache .pytest_cache .ruff_cache
