@@ -232,3 +232,15 @@ def test_progress_bars_go_to_stderr(tmp_path: Path, store: Store, settings: dict
     assert summary.added == 9
     assert "reading wordpress-1.2.xml" in captured.err and "storing" in captured.err
     assert captured.out == ""
+
+
+def test_empty_or_oversized_urls_are_dropped(tmp_path: Path, store: Store, settings: dict[str, Any]) -> None:
+    post = Post(9, "Links", "links", comments=[
+        Comment(90, author="Bare scheme", url="http://"),
+        Comment(91, author="Huge", url="https://x.example/" + "a" * 3000, email="not-an-address"),
+    ])
+    path = write(tmp_path / "links.xml", wxr("1.2", [post]))
+    import_wordpress(path, store, settings, articles_dir=tmp_path / "a", pages_dir=tmp_path / "p")
+    entries = by_author(store)
+    assert entries["Bare scheme"].author_url is None
+    assert (entries["Huge"].author_url, entries["Huge"].author_email) == (None, None)

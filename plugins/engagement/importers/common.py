@@ -66,6 +66,17 @@ def _short_name(tag: str) -> str:
     return f"{prefix}:{qname.localname}" if prefix else qname.localname
 
 
+#: Column sizes of the store (PostgreSQL refuses longer values; SQLite would keep them silently).
+MAX_URL = 2048
+MAX_EMAIL = 320
+
+
+def fitting_email(value: str) -> str | None:
+    """The address when it looks like one and fits the store, else None (it is private anyway)."""
+    value = value.strip()
+    return value if value and "@" in value and len(value) <= MAX_EMAIL else None
+
+
 def text_of(element: Any) -> str:
     return (element.text or "") if element is not None else ""
 

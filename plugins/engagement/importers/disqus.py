@@ -20,6 +20,7 @@ from engagement.importers.common import (
     ImportedEntry,
     ImportFormatError,
     ImportSummary,
+    fitting_email,
     iterparse,
     local_name,
     parse_datetime,
@@ -197,7 +198,8 @@ def import_disqus(
             continue
         entry = NewEntry(
             thread=thread.key, kind="comment", status=status,
-            author_name=(post.author_name or "Anonymous")[:200], author_email=post.author_email or None,
+            author_name=(post.author_name or "Anonymous")[:200],
+            author_email=fitting_email(post.author_email),
             body_source=post.message, body_html=sanitize_html(post.message), created_at=post.created_at,
             dedupe_key=dedupe_key("disqus", threads[post.thread_id].forum, post.id),
         )

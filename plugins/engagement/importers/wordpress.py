@@ -21,7 +21,7 @@ from datetime import UTC, datetime, tzinfo
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from markdownify import markdownify
@@ -29,9 +29,11 @@ from pelican.tools.pelican_import import build_markdown_header, decode_wp_conten
 from pelican.utils import slugify
 
 from engagement.importers.common import (
+    MAX_URL,
     ImportedEntry,
     ImportFormatError,
     ImportSummary,
+    fitting_email,
     iterparse,
     local_name,
     parse_datetime,
@@ -328,7 +330,11 @@ _TRACKBACK_TITLE = re.compile(r"^\s*<strong>(.*?)</strong>\s*", re.S)
 
 
 def _http_url(url: str) -> str | None:
-    return url if url.lower().startswith(("http://", "https://")) else None
+    """An absolute http(s) URL that fits the store's column, else None (WordPress keeps "http://")."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or len(url) > MAX_URL:
+        return None
+    return url
 
 
 def comment_entry(comment: WxrComment, post: WxrPost, thread: str, site_url: str,
@@ -347,11 +353,11 @@ def comment_entry(comment: WxrComment, post: WxrPost, thread: str, site_url: str
         mention_type=kind[1],
         status=status,
         author_name=(comment.author or ("Anonymous" if not linkback else comment.url))[:200],
-        author_email=comment.email or None,
+        author_email=fitting_email(comment.email),
         author_url=_http_url(comment.url),
         source_url=_http_url(comment.url) if linkback else None,
         blog_name=comment.author[:200] if linkback and comment.author else None,
-        title=title,
+        title=title[:500] if title else None,
         body_source=body,
         body_html=sanitize_html(decode_wp_content(body)),
         created_at=comment.created_at,
