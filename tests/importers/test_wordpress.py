@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from engagement.importers import ImportFormatError
-from engagement.importers.wordpress import import_wordpress, read_wxr
+from engagement.importers.wordpress import import_wordpress, read_wxr, to_markdown
 from engagement.store import Entry, Store
 
 from tests.importers.exports import Comment, Post, write, wxr
@@ -244,3 +244,9 @@ def test_empty_or_oversized_urls_are_dropped(tmp_path: Path, store: Store, setti
     entries = by_author(store)
     assert entries["Bare scheme"].author_url is None
     assert (entries["Huge"].author_url, entries["Huge"].author_email) == (None, None)
+
+
+def test_wordpress_markers_and_block_comments_leave_no_trace() -> None:
+    html = ("Intro <strong>b</strong>.\n<!--more-->\n"
+            "<!-- wp:paragraph -->\n<p>Para</p>\n<!-- /wp:paragraph -->")
+    assert to_markdown(html) == "Intro **b**.\n\nPara\n"

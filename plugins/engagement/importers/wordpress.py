@@ -235,9 +235,15 @@ def _one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+#: WordPress's own markers (read more, page breaks) and block-editor comments: nothing to show.
+_WORDPRESS_MARKERS = re.compile(r"<!--\s*(?:more|nextpage|noteaser|/?wp:)[^>]*?-->", re.I)
+
+
 def to_markdown(wordpress_html: str) -> str:
     """WordPress post HTML (with its implicit paragraphs) as Markdown."""
-    converted = markdownify(decode_wp_content(wordpress_html), heading_style="ATX", bullets="-")
+    cleaned = _WORDPRESS_MARKERS.sub("", wordpress_html)
+    converted = markdownify(decode_wp_content(cleaned), heading_style="ATX", bullets="-")
+    converted = re.sub(r"^[ \t]+$", "", converted, flags=re.M)  # blank lines left by empty <br>s
     return re.sub(r"\n{3,}", "\n\n", converted).strip() + "\n"
 
 
