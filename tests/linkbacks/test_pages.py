@@ -76,7 +76,7 @@ def test_likes_are_a_compact_row_with_local_avatars(tmp_path):
     entries = [_entry(1, "webmention", mention_type="like", author_photo="abc.png"),
                _entry(2, "webmention", mention_type="like", author_name="Bo")]
     page = _render(tmp_path, entries)
-    assert page.select_one(".reactions-like h3").get_text() == "2 likes"
+    assert page.select_one(".reactions-like h2").get_text() == "2 likes"
     img = page.select_one(".reactions-like img")
     assert img["src"] == "https://blog.example/engagement/avatars/abc.png"
     assert page.select(".reactions-like li")[1].get_text(strip=True) == "Bo"

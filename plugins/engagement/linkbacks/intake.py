@@ -231,5 +231,6 @@ def _same_url(source: str, target: str) -> bool:
 
 
 def _limit(text: str | None, length: int) -> str:
-    text = " ".join((text or "").split()) if length <= 500 else (text or "").strip()
+    """A ping's field cut to its column: names and titles on one line, an excerpt as written."""
+    text = (text or "").strip() if length > 500 else " ".join((text or "").split())
     return text[:length]
