@@ -112,8 +112,8 @@ def _missing_embeds(soup: BeautifulSoup, path: str) -> list[Problem]:
         target = link["href"] if link else tag.get("data-url", "an embed")
         problems.append(Problem(
             path, tag.sourceline or 0, "embed",
-            f"{target} was rendered without a snapshot entry (build once with "
-            "ENGAGEMENT_EMBEDS_FETCH on, or fix the URL)",
+            f"{target} was rendered without a snapshot entry (run `engagement embeds refresh` "
+            "and commit the snapshot, or fix the URL)",
         ))
     return problems
 
