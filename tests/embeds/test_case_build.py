@@ -134,3 +134,16 @@ def test_cases_survive_pelicans_content_cache(tmp_path: Path) -> None:
     card = _card(build_site(tmp_path, content, **cache))  # the second build reads from the cache
     assert card["id"] == "case-jetblue"
     assert (tmp_path / "output" / "cases" / "brand" / "jetblue" / "index.html").is_file()
+
+
+def test_card_is_an_h_cite_for_microformats_readers(tmp_path: Path) -> None:
+    import mf2py
+
+    output = build_site(tmp_path, _site(tmp_path))
+    parsed = mf2py.parse(doc=(output / "2024/01/story/index.html").read_text("utf-8"))
+    entry = next(item for item in parsed["items"] if "h-entry" in item["type"])
+    cites = [child for child in entry.get("children", []) if "h-cite" in child["type"]]
+    cite = cites[0]["properties"]
+    assert cite["author"][0]["properties"]["nickname"] == ["@ryan"]
+    assert cite["published"] == ["2016-02-01T09:00:00"]
+    assert cite["content"][0]["value"] == "My flight was delayed."

@@ -113,3 +113,10 @@ def test_article_gallery_groups_the_articles_cases(seed_site: Path) -> None:
               for column in nav.select(".case-column")}
     assert groups == {"The Beauties": ["Domino's", "JetBlue"],
                       "The Beasts": ["Pigalle Boston", "British Airways"]}
+
+
+def test_site_without_cases_has_no_gallery_link(tmp_path: Path) -> None:
+    write_article(tmp_path / "content" / "articles", "plain", "No cases here.")
+    output = build_site(tmp_path, tmp_path / "content")
+    assert "/cases/" not in (output / "index.html").read_text("utf-8")
+    assert "No cases yet." in (output / "cases" / "index.html").read_text("utf-8")
