@@ -14,8 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+#: The release the issue's anchors were measured with.
 REQUIREMENT = "isso>=0.14,<0.15"
-#: Kept at the version that was measured; their docs' server for the documented set-up.
+#: The server of Isso's documented deployment, in the same range as ours.
 GUNICORN_REQUIREMENT = "gunicorn>=22,<28"
 
 
