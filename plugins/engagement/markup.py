@@ -39,8 +39,17 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 #: Reader links earn no ranking (nofollow, ugc) and get no handle on our page (noopener).
 LINK_REL = "nofollow ugc noopener noreferrer"
 
+def _absolute_links_only(tag: str, attribute: str, value: str) -> str | None:
+    """nh3 keeps relative and empty hrefs (no scheme to check); a reader's link must be absolute."""
+    if attribute != "href":
+        return value
+    scheme = value.split(":", 1)[0].strip().lower() if ":" in value else ""
+    return value if scheme in URL_SCHEMES else None
+
+
 _cleaner = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
+    attribute_filter=_absolute_links_only,
     # Elements whose *content* is dropped too, not just the tag: their text is never meant to show.
     clean_content_tags={"script", "style", "template", "iframe", "object", "noscript"},
     attributes={"a": {"href"}},

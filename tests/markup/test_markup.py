@@ -90,4 +90,10 @@ def test_any_input_renders_to_allowed_markup_only(text: str) -> None:
         assert element.name in ALLOWED_TAGS
         assert set(element.attrs) <= ({"href", "rel"} if element.name == "a" else set())
         href = element.get("href")
-        assert href is None or href.split(":", 1)[0] in {"http", "https", "mailto"}
+        assert href is None or href.split(":", 1)[0].lower() in {"http", "https", "mailto"}
+
+
+@pytest.mark.parametrize("source", ["[x]()", "[x]( )", '<a href="">x</a>', '<a href="#top">x</a>'])
+def test_empty_and_fragment_links_lose_their_href(source: str) -> None:
+    html = render_comment(source) if source.startswith("[") else sanitize_html(source)
+    assert "href" not in html
