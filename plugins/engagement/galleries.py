@@ -63,20 +63,6 @@ class GalleryCase:
         seconds = self.case.response_seconds
         return (seconds is None, seconds or 0, self.position)
 
-    def card_html(self, siteurl: str) -> str:
-        """The article's rendered card, ids prefixed so cards from many articles can share a page."""
-        soup = BeautifulSoup(self.article.get_content(siteurl), "html.parser")
-        figure = soup.find(id=self.case.anchor)
-        if not isinstance(figure, Tag):
-            return ""
-        prefix = "g-" + slugify(self.article.slug) + "-"
-        for element in [figure, *figure.find_all(True)]:
-            if element.get("id"):
-                element["id"] = prefix + element["id"]
-            if element.get("data-engagement-lightbox"):
-                element["data-engagement-lightbox"] = prefix + element["data-engagement-lightbox"]
-        return str(figure)
-
 
 @dataclass(frozen=True)
 class Listing:
@@ -106,6 +92,29 @@ class Listing:
             if items:
                 columns.append((label, verdict or "other", items))
         return columns
+
+
+def gallery_cards(cases: list[GalleryCase], siteurl: str) -> dict[str, str]:
+    """``case URL → card HTML`` taken from each rendered article (parsed once per article), ids
+    prefixed so cards from many articles can share a page."""
+    cards: dict[str, str] = {}
+    soups: dict[int, BeautifulSoup] = {}
+    for item in cases:
+        key = id(item.article)
+        if key not in soups:
+            soups[key] = BeautifulSoup(item.article.get_content(siteurl), "html.parser")
+        figure = soups[key].find(id=item.case.anchor)
+        cards[item.url] = _prefixed(figure, "g-" + slugify(item.article.slug) + "-") if figure else ""
+    return cards
+
+
+def _prefixed(figure: Tag, prefix: str) -> str:
+    for element in [figure, *figure.find_all(True)]:
+        if element.get("id"):
+            element["id"] = prefix + element["id"]
+        if element.get("data-engagement-lightbox"):
+            element["data-engagement-lightbox"] = prefix + element["data-engagement-lightbox"]
+    return str(figure)
 
 
 def collect(articles: Iterable[Any]) -> list[GalleryCase]:
@@ -166,7 +175,7 @@ class CaseGalleryGenerator(Generator):
         pages = listings(self.cases, self.root)
         facets = {facet: facet_values(self.cases, facet) for facet, _label in FACETS}
         siteurl = self.settings.get("SITEURL", "")
-        cards = {item.url: item.card_html(siteurl) for item in self.cases}
+        cards = gallery_cards(self.cases, siteurl)
         template = self.get_template("engagement/gallery")
         for page in pages:
             writer.write_file(

@@ -22,7 +22,8 @@ def _build(root: Path, **overrides: object) -> Path:
     settings = read_settings(None, override={
         "PATH": str(root / "content"), "OUTPUT_PATH": str(root / "output"),
         "THEME": str(Path(pelican.__file__).parent / "themes" / "simple"),
-        "PLUGINS": ["engagement"], "SITEURL": "", "RELATIVE_URLS": False,
+        "PLUGINS": ["engagement"], "SITEURL": "https://other.example", "TIMEZONE": "UTC",
+        "RELATIVE_URLS": False,
         "ENGAGEMENT_DATABASE_URL": f"sqlite:///{root / 'engagement.sqlite3'}",
         "ENGAGEMENT_EMBEDS_FETCH": False, **overrides,
     })
