@@ -68,9 +68,9 @@ class Site:
         ))
 
 
-def make_site(root: Path, **overrides: Any) -> Site:
+def make_site(root: Path, database_url: str | None = None, **overrides: Any) -> Site:
     content = write_content(root / "content")
-    url = f"sqlite:///{root / 'engagement.sqlite3'}"
+    url = database_url or f"sqlite:///{root / 'engagement.sqlite3'}"
     store = Store.open(url)
     return Site(root / "site", content, store, {"ENGAGEMENT_DATABASE_URL": url, **overrides})
 
