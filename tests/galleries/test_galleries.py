@@ -113,6 +113,7 @@ def test_article_gallery_groups_the_articles_cases(seed_site: Path) -> None:
               for column in nav.select(".case-column")}
     assert groups == {"The Beauties": ["Domino's", "JetBlue"],
                       "The Beasts": ["Pigalle Boston", "British Airways"]}
+    assert nav.find("a", href="http://127.0.0.1:8000/cases/").get_text() == "Every case from every article"
 
 
 def test_site_without_cases_has_no_gallery_link(tmp_path: Path) -> None:

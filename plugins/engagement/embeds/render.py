@@ -58,7 +58,11 @@ def render_content(content: Any, generator: Any, books: Library) -> None:
     if not cases and not embeds and GALLERY_SLOT not in content._content:
         return
     env = generator.env
-    context = {**generator.context, "article": content, "ENGAGEMENT": state(generator.settings).settings}
+    ours = state(generator.settings).settings
+    context = {**generator.context, "article": content, "ENGAGEMENT": ours}
+    if ours.GALLERY:
+        # The gallery generator fills this in later for the theme; the cards need it now.
+        context.setdefault("ENGAGEMENT_GALLERY", {"url": ours.GALLERY_PATH.strip("/") + "/"})
     soup = _fragment(content._content)
     for slot in soup.find_all(attrs={CASE_SLOT: True}):
         case = cases[int(slot[CASE_SLOT])]
