@@ -264,3 +264,13 @@ def test_embeds_off_leaves_urls_as_text(tmp_path: Path) -> None:
     output = build_site(tmp_path, article_site(tmp_path, url), ENGAGEMENT_EMBEDS=False)
     page = _page(output)
     assert not page.find(class_="embed-card") and url in page.find("div", class_="e-content").get_text()
+
+
+def test_case_post_no_provider_knows_is_reported_on_its_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    content = article_site(tmp_path, "```case\nbrand: B\nverdict: beast\npost: https://example.com/p/1\n```")
+    with pytest.raises(RuntimeError):
+        build_site(tmp_path, content)
+    assert any("post.md:10: embed https://example.com/p/1" in m and "no provider recognises" in m
+               for m in caplog.messages)

@@ -50,6 +50,8 @@ class Library:
         found = self.match(url)
         entry = self.snapshot.get(url)
         reason = f"it is not in the snapshot {self.snapshot.path.name}"
+        if entry is None and found is None:
+            reason += " and no provider recognises the URL (see ENGAGEMENT_EMBEDS_PROVIDERS)"
         if entry is None and found is not None:
             gated = found.provider is not None and found.provider.needs_token
             if gated and not self.settings.EMBEDS_META_TOKEN:
