@@ -81,9 +81,18 @@ def _is_allowed_link(url: str) -> bool:
 _markdown = _comment_markdown()
 
 
+#: An anchor whose href was refused, as nh3 writes it. Anchors cannot nest (the HTML parser closes
+#: an open one first), so the next ``</a>`` is its own.
+_BARE_ANCHOR = re.compile(rf'<a rel="{LINK_REL}">(.*?)</a>', re.DOTALL)
+
+
 def sanitize_html(fragment: str) -> str:
-    """Clean an HTML fragment down to the comment allow-list (links get :data:`LINK_REL`)."""
-    return _cleaner.clean(fragment).strip()
+    """Clean an HTML fragment down to the comment allow-list (links get :data:`LINK_REL`).
+
+    A link whose address was refused becomes its plain text: an ``<a>`` without ``href`` may not
+    carry ``rel`` (invalid HTML) and would only look clickable.
+    """
+    return _BARE_ANCHOR.sub(r"\1", _cleaner.clean(fragment)).strip()
 
 
 def render_comment(text: str) -> str:

