@@ -28,10 +28,13 @@ WORKERS = 4
 START_TIMEOUT = 30.0
 
 
-def write_settings(folder: Path, site: BuiltSite, database_url: str, **engagement: Any) -> Path:
+def write_settings(folder: Path, site: BuiltSite, database_url: str, *, pelican: dict[str, Any] | None = None,
+                   **engagement: Any) -> Path:
     """A site settings file: the repository's pelicanconf.py, the built test site's content and output
-    (so its threads manifest), this store, and some ENGAGEMENT_* settings (names without the prefix)."""
+    (so its threads manifest), this store, some Pelican settings and some ENGAGEMENT_* settings (names
+    without the prefix)."""
     values = {
+        **(pelican or {}),
         "PATH": str(site.content),
         "OUTPUT_PATH": str(site.output),
         "THEME": str(THEME),

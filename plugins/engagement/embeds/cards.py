@@ -103,7 +103,7 @@ def _oembed_card(url: str, entry: dict[str, Any]) -> dict[str, Any]:
     if payload.get("html") and card["kind"] == "post":
         card.update(_from_oembed_html(str(payload["html"])))
     image = payload.get("url") if card["kind"] == "photo" else payload.get("thumbnail_url")
-    if image and media.get(image):
+    if isinstance(image, str) and media.get(image):  # remote JSON: a list or object here is not a URL
         card["media"] = [{"file": media[image], "alt": card["title"] or "Preview image"}]
     if card["kind"] == "video":
         card["video_embed"] = _player_url(url, entry.get("platform", ""), payload)
@@ -113,9 +113,14 @@ def _oembed_card(url: str, entry: dict[str, Any]) -> dict[str, Any]:
     return card
 
 
+def _list(value: Any) -> list[Any]:
+    """A remote JSON field that should be a list (anything else counts as empty)."""
+    return value if isinstance(value, list) else []
+
+
 def _mastodon_card(entry: dict[str, Any]) -> dict[str, Any]:
     status = entry["payload"]
-    account = status.get("account") or {}
+    account = status.get("account") if isinstance(status.get("account"), dict) else {}
     media = entry.get("media", {})
     host = urlsplit(str(account.get("url") or "")).hostname or ""
     acct = str(account.get("acct") or "")
@@ -123,8 +128,9 @@ def _mastodon_card(entry: dict[str, Any]) -> dict[str, Any]:
     text_html = clean_html(str(status.get("content") or ""))
     attachments = [
         {"file": media[item["preview_url"]], "alt": str(item.get("description") or "Attached image")}
-        for item in status.get("media_attachments") or []
-        if isinstance(item, dict) and item.get("preview_url") in media
+        for item in _list(status.get("media_attachments"))
+        if isinstance(item, dict) and isinstance(item.get("preview_url"), str)
+        and item["preview_url"] in media
     ]
     return {
         "kind": "post",
@@ -166,8 +172,9 @@ def image_urls(entry: dict[str, Any]) -> list[str]:
     """The remote images a card for this entry would show, to download into the media folder."""
     payload = entry.get("payload") or {}
     if entry.get("source") == "mastodon":
-        urls = [str((payload.get("account") or {}).get("avatar") or "")]
-        urls += [str(item.get("preview_url") or "") for item in payload.get("media_attachments") or []
+        account = payload.get("account") if isinstance(payload.get("account"), dict) else {}
+        urls = [str(account.get("avatar") or "")]
+        urls += [str(item.get("preview_url") or "") for item in _list(payload.get("media_attachments"))
                  if isinstance(item, dict) and item.get("type") in ("image", "gifv", "video")]
     else:
         urls = [str(payload.get("url") if payload.get("type") == "photo" else

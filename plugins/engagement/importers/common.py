@@ -52,7 +52,10 @@ def local_name(element: Any) -> str:
 
 
 def _short_name(tag: str) -> str:
-    qname = etree.QName(tag)
+    try:
+        qname = etree.QName(tag)
+    except ValueError:  # lxml keeps names that are no QName ("wp:" with an undeclared prefix)
+        return tag
     namespace = qname.namespace or ""
     if namespace.startswith("http://wordpress.org/export/"):
         prefix = "excerpt" if namespace.rstrip("/").endswith("excerpt") else "wp"
