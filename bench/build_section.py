@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bench.pelican_runs import (
     VARIANTS,
@@ -40,6 +41,8 @@ class BuildTimes:
     runs: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     #: Why the warm builds are missing, when they are.
     warm_missing: str = ""
+    #: (bytes, files) of each variant's output after its last build.
+    output: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def figure(self, variant: str, kind: str) -> Figure:
         return Figure.of(self.runs[(variant, kind)], "s")
@@ -66,10 +69,17 @@ def measure(site: Site, runs: int, progress: Callable[[str], None],
                 times.runs.setdefault((variant, kind), []).append(seconds)
                 progress(f"build {site.articles} {variant} {kind} run {run + 1}/{runs}: {seconds:.2f} s")
         round_seconds = time.monotonic() - started
+        times.output = {variant: output_size(checkout.output) for variant, checkout in checkouts.items()}
         if deadline is not None and run + 1 < runs and time.monotonic() + round_seconds > deadline:
             progress(f"build {site.articles}: stopping after {run + 1} of {runs} runs (time budget)")
             break
     return times
+
+
+def output_size(folder: Path) -> tuple[int, int]:
+    """Total bytes and number of files a build wrote."""
+    files = [path for path in folder.rglob("*") if path.is_file()]
+    return sum(path.stat().st_size for path in files), len(files)
 
 
 def _build(checkout: Checkout, kind: str, cache: bool) -> float:
@@ -92,6 +102,10 @@ def rows(times: BuildTimes) -> list[Row]:
     cold = Row(SECTION, f"{n}, cold" + ("" if times.cached else " (content cache off)"),
                times.figure("ours", "cold"), times.figure("bare", "cold"),
                baseline_label="bare Pelican, simple theme", target=ratio_at_most(OUR_OVERHEAD_LIMIT))
+    if times.output:
+        cold.notes.append("output: " + ", ".join(
+            f"{variant} {size / 1e6:.1f} MB in {count:,} files"
+            for variant, (size, count) in sorted(times.output.items())))
     done = len(times.runs[("ours", "cold")])
     if done < times.requested_runs:
         cold.notes.append(f"{done} of {times.requested_runs} runs: the time budget (--budget) ran out")
