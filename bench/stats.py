@@ -114,15 +114,6 @@ def value_at_most(limit: float, text: str) -> Target:
     return Target(text, lambda row: None if row.ours is None else row.ours.median <= limit)
 
 
-def all_of(text: str, *targets: Target) -> Target:
-    def check(row: Row) -> bool | None:
-        results = [t.check(row) for t in targets]
-        if any(r is None for r in results):
-            return None
-        return all(results)
-    return Target(text, check)
-
-
 def percentile(samples: Sequence[float], fraction: float) -> float:
     """The nearest-rank percentile (p50, p99) of latency samples."""
     if not samples:
