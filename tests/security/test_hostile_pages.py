@@ -60,7 +60,8 @@ def article_visit(hostile_site: HostileSite, browser) -> Visit:
     return _visit(browser, hostile_site, hostile_site.article_url)
 
 
-def _visit(browser, site: HostileSite, url: str) -> Visit:
+def _watched_page(browser, site: HostileSite, url: str) -> tuple[Any, Any, Visit]:
+    """A fresh browser context with ``url`` loaded, every dialog and off-site request recorded."""
     visit = Visit()
     allowed = {_origin(site.site_url), _origin(site.endpoint_url)}
     context = browser.new_context()
@@ -68,6 +69,11 @@ def _visit(browser, site: HostileSite, url: str) -> Visit:
     page.on("dialog", lambda dialog: (visit.dialogs.append(dialog.message), dialog.dismiss()))
     page.on("request", lambda request: _note_request(visit, allowed, request.url))
     page.goto(url, wait_until="load")
+    return context, page, visit
+
+
+def _visit(browser, site: HostileSite, url: str) -> Visit:
+    context, page, visit = _watched_page(browser, site, url)
     page.wait_for_timeout(500)  # late timers, lazy loads
     page.mouse.move(10, 10)
     for handle in page.query_selector_all("main a")[:300]:
@@ -122,13 +128,7 @@ def test_front_page_with_counts_is_clean(hostile_site: HostileSite, browser) -> 
 
 @pytest.fixture
 def reader_page(hostile_site: HostileSite, browser) -> Iterator[tuple[Any, Visit]]:
-    visit = Visit()
-    allowed = {_origin(hostile_site.site_url), _origin(hostile_site.endpoint_url)}
-    context = browser.new_context()
-    page = context.new_page()
-    page.on("dialog", lambda dialog: (visit.dialogs.append(dialog.message), dialog.dismiss()))
-    page.on("request", lambda request: _note_request(visit, allowed, request.url))
-    page.goto(hostile_site.article_url, wait_until="load")
+    context, page, visit = _watched_page(browser, hostile_site, hostile_site.article_url)
     yield page, visit
     context.close()
 
