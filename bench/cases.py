@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import quote
 
 BRANDS = ("Acme Air", "Parcelly", "Northbank", "FreshCart", "Telco One", "Insurely")
 PLATFORMS = ("Twitter", "Facebook", "Mastodon")
@@ -52,11 +53,13 @@ def embed_line(article: int) -> str:
 
 
 def snapshot_entry(article: int) -> dict[str, object]:
-    """What the plugin stores after fetching the post's oEmbed data (no images: no media files)."""
+    """An entry as the plugin writes it after fetching the post's oEmbed data (no media files)."""
     url = embed_url(article)
     text = f"Our crew found the lost bag {article} and it is on the next flight home. Safe travels!"
     return {
+        "source": "oembed",
         "platform": "X",
+        "endpoint": f"https://publish.twitter.com/oembed?url={quote(url, safe='')}&omit_script=1&dnt=true",
         "fetched_at": "2024-03-04T10:00:00+00:00",
         "payload": {
             "type": "rich",
