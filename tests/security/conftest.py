@@ -29,9 +29,11 @@ from engagement.store import Store
 from tests.linkbacks.conftest import Peer
 from tests.reliability.gunicorn import write_settings
 from tests.security import hostile
-from tests.support.endpoint import OPEN, BuiltSite
+from tests.support.endpoint import OPEN, BuiltSite, built_site, start_endpoint
 from tests.support.servers import serve_wsgi, static_app
 from tests.support.sites import write_article
+
+__all__ = ["built_site", "hostile_site", "start_endpoint"]
 
 SETTLE_TIMEOUT = 60.0
 
