@@ -101,3 +101,31 @@ def test_secret_key_is_generated_once(store: Store, store_url: str) -> None:
         assert other.secret_key() == key and len(key) == 64
     finally:
         other.close()
+
+
+def test_schema_revision_constant_is_the_migration_head() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from engagement.store import MIGRATIONS
+    from engagement.store.schema import SCHEMA_REVISION
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_heads() == [SCHEMA_REVISION]
+
+
+def test_migrate_trusts_the_recorded_revision(tmp_path) -> None:
+    """A database that says it is current is not touched (no Alembic run, no table created)."""
+    from engagement.store import create_store_engine, migrate
+    from engagement.store.schema import SCHEMA_REVISION
+    from sqlalchemy import text
+
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'current.sqlite3'}")
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+            conn.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": SCHEMA_REVISION})
+        migrate(engine)
+        assert inspect(engine).get_table_names() == ["alembic_version"]
+    finally:
+        engine.dispose()

@@ -23,11 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from engagement.store.schema import (
     KINDS,
     MENTION_TYPES,
+    SCHEMA_REVISION,
     STATUSES,
     VERIFICATIONS,
     entries,
@@ -201,8 +202,23 @@ def create_store_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
 
+def database_revision(engine: Engine) -> str | None:
+    """The Alembic revision the database is at, or None for a database never migrated."""
+    try:
+        with engine.connect() as connection:
+            return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    except DBAPIError:
+        return None
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the database to the newest schema; safe to call from many processes at once."""
+    """Bring the database to the newest schema; safe to call from many processes at once.
+
+    A database already at :data:`SCHEMA_REVISION` is left alone without loading Alembic, so
+    short-lived commands (``engagement moderate approve``) start fast.
+    """
+    if database_revision(engine) == SCHEMA_REVISION:
+        return
     from alembic import command
     from alembic.config import Config
 
