@@ -9,6 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.embeds.conftest import build_lenient
+from tests.embeds.standin import PNG
 from tests.support.sites import THEME, build_site, write_article
 
 CASE = """Before.
@@ -36,7 +37,7 @@ def _site(root: Path, body: str = CASE) -> Path:
     content = root / "content"
     write_article(content / "articles", "story", body)
     (content / "images").mkdir(parents=True, exist_ok=True)
-    (content / "images" / "shot.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (content / "images" / "shot.png").write_bytes(PNG)
     return content
 
 
@@ -61,6 +62,7 @@ def test_screenshot_is_lazy_and_opens_in_a_dialog(tmp_path: Path) -> None:
     link = card.find("a", attrs={"data-engagement-lightbox": True})
     assert link["href"] == "http://127.0.0.1:8000/images/shot.png"  # {static} resolved by Pelican
     assert link.img["loading"] == "lazy" and link.img["alt"] == "The exchange on Twitter"
+    assert (link.img["width"], link.img["height"]) == ("1", "1")  # space reserved before it loads
     dialog = card.find("dialog", id=link["data-engagement-lightbox"])
     assert dialog["aria-label"] == "Screenshot: The exchange on Twitter"
     assert dialog.find("button", class_="case-lightbox-close").get_text() == "Close"

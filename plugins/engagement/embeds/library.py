@@ -19,6 +19,7 @@ from typing import Any
 import pelican.log  # noqa: F401
 
 from engagement.embeds import cards, oembed, providers
+from engagement.embeds.images import dimensions
 from engagement.embeds.snapshot import Snapshot
 from engagement.net import Fetcher, FetchPolicy
 from engagement.settings import EngagementSettings
@@ -72,6 +73,8 @@ class Library:
         else:
             self.used.add(url)
             card = cards.card_from_entry(url, entry)
+            for item in card["media"]:
+                item["size"] = dimensions(self.snapshot.media_dir / item["file"])
         self._cards[url] = card
         return card
 

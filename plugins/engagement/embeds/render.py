@@ -9,12 +9,14 @@ placeholders the Markdown preprocessor left are replaced with BeautifulSoup, nev
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from bs4 import BeautifulSoup
 
 from engagement.build import EngagementBuildError, state
 from engagement.embeds.cases import Case
+from engagement.embeds.images import dimensions, site_image
 from engagement.embeds.library import Library
 from engagement.embeds.markdown_ext import CASE_SLOT, CASES_KEY, EMBED_SLOT, EMBEDS_KEY, GALLERY_SLOT
 
@@ -50,6 +52,13 @@ def _fragment(html: str) -> BeautifulSoup:
     return BeautifulSoup(html, "html.parser")
 
 
+def _shot_size(case: Case, content: Any, generator: Any) -> tuple[int, int] | None:
+    if not case.screenshot:
+        return None
+    path = site_image(case.screenshot, Path(generator.settings["PATH"]), content.source_path)
+    return dimensions(path) if path else None
+
+
 def render_content(content: Any, generator: Any, books: Library) -> None:
     """Fill one article's or page's card placeholders; keeps the resolved cases on it."""
     cases = _with_posts(list(getattr(content, CASES_KEY, None) or []), books)
@@ -66,7 +75,8 @@ def render_content(content: Any, generator: Any, books: Library) -> None:
     soup = _fragment(content._content)
     for slot in soup.find_all(attrs={CASE_SLOT: True}):
         case = cases[int(slot[CASE_SLOT])]
-        html = env.get_template("engagement/case.html").render({**context, "case": case})
+        html = env.get_template("engagement/case.html").render(
+            {**context, "case": case, "shot_size": _shot_size(case, content, generator)})
         slot.replace_with(_fragment(html))
     for slot in soup.find_all(attrs={EMBED_SLOT: True}):
         ref = embeds[int(slot[EMBED_SLOT])]
