@@ -73,7 +73,16 @@ class ArticleEngagement:
         self._cache: dict[str, str] = {}
 
     def __getattr__(self, name: str) -> Any:
+        # Only called for names not found normally; never for our own slots, so that
+        # half-initialised copies (pickle, copy) fail cleanly instead of recursing.
+        if name.startswith("__") or name in {"view", "_pages", "_cache"}:
+            raise AttributeError(name)
         return getattr(self.view, name)
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        # Pelican's content cache pickles each page's context, and with it every article. A view
+        # is rebuilt by every build (``attach``), so a cached one is never read: store nothing.
+        return (_detached_view, ())
 
     def _fragment(self, kind: str) -> Markup:
         if kind not in self._cache:
@@ -99,6 +108,11 @@ class ArticleEngagement:
         self._pages.index.jsonld[self.view.key] = dict(base)
         self._pages.note("jsonld", self.view.key)
         return Markup(self._pages.renderer.jsonld_script(self.view, base))
+
+
+def _detached_view() -> None:
+    """What a pickled :class:`ArticleEngagement` becomes when Pelican's cache is loaded."""
+    return None
 
 
 def attach(generator: Any) -> None:

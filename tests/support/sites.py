@@ -61,9 +61,16 @@ def build_site(root: Path, content: Path | None = None, **overrides: Any) -> Pat
     Warnings are fatal, as in the CI build: a test site that warns is a test failure.
     """
     from pelican import Pelican
+    from pelican.log import FatalLogger
     from pelican.log import init as init_logging
 
+    previous = FatalLogger.fatal_lvl
     init_logging(fatal="warnings")
-    settings = site_settings(root, content or CONTENT, **overrides)
-    Pelican(settings).run()
+    try:
+        settings = site_settings(root, content or CONTENT, **overrides)
+        Pelican(settings).run()
+    finally:
+        # Pelican keeps the fatal level in a class attribute; restore it so code that runs after
+        # a build in the same process (an endpoint under test, say) is not turned fatal.
+        FatalLogger.fatal_lvl = previous
     return Path(settings["OUTPUT_PATH"])
