@@ -16,3 +16,7 @@ ENGAGEMENT_ENDPOINT_URL = os.environ.get(
 )
 # Production never fetches private or loopback addresses.
 ENGAGEMENT_ALLOWED_PRIVATE_HOSTS = []
+# The production/CI build renders embeds only from the committed snapshot (content/embeds.json):
+# a post missing from it fails the strict build instead of being fetched from CI's network.
+# Refresh the snapshot on a workstation with `engagement embeds refresh`.
+ENGAGEMENT_EMBEDS_FETCH = False
