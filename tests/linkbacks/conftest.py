@@ -175,8 +175,25 @@ def running_endpoint(base: Path, store: Store, **settings: Any) -> Iterator[Endp
 
 
 @pytest.fixture
-def make_endpoint(tmp_path: Path, store: Store) -> Callable[..., Any]:
+def sqlite_store(tmp_path: Path) -> Iterator[Store]:
+    """Most linkback behaviour does not depend on the database; the tests that do use ``store``
+    (SQLite and PostgreSQL) through ``make_endpoint_on``."""
+    opened = Store.open(f"sqlite:///{tmp_path / 'linkbacks.sqlite3'}")
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def make_endpoint(tmp_path: Path, sqlite_store: Store) -> Callable[..., Any]:
     """``with make_endpoint(SETTING=value) as endpoint:`` — our endpoint with those settings."""
+    return lambda **settings: running_endpoint(tmp_path, sqlite_store, **settings)
+
+
+@pytest.fixture
+def make_endpoint_on(tmp_path: Path, store: Store) -> Callable[..., Any]:
+    """Like ``make_endpoint``, on each store backend (the ``store`` fixture)."""
     return lambda **settings: running_endpoint(tmp_path, store, **settings)
 
 

@@ -44,10 +44,11 @@ def test_fetch_names_the_requester_like_wordpress(endpoint, peer):
     assert "Webmention" in request.headers["User-Agent"]
 
 
-def test_second_ping_is_fault_48(endpoint, peer):
-    source = peer.page("/post", linking_page(endpoint.open_url))
-    _ping(endpoint, source, endpoint.open_url)
-    assert _fault(endpoint, source, endpoint.open_url).faultCode == 48
+def test_second_ping_is_fault_48(make_endpoint_on, peer):
+    with make_endpoint_on() as endpoint:
+        source = peer.page("/post", linking_page(endpoint.open_url))
+        _ping(endpoint, source, endpoint.open_url)
+        assert _fault(endpoint, source, endpoint.open_url).faultCode == 48
 
 
 def test_unknown_target_is_fault_32(endpoint, peer):

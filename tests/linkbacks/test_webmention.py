@@ -87,7 +87,12 @@ def test_link_must_match_exactly(endpoint, peer):
     assert endpoint.wait_settled(entry.id).status == "deleted"
 
 
-def test_resend_updates_the_stored_mention(endpoint, peer):
+def test_resend_updates_the_stored_mention(make_endpoint_on, peer):
+    with make_endpoint_on() as endpoint:
+        _resend_updates(endpoint, peer)
+
+
+def _resend_updates(endpoint, peer):
     source = peer.page("/reply", reply_page(endpoint.open_url, text="First version"))
     _post(endpoint, source)
     [entry] = endpoint.store.list(kind="webmention")
@@ -179,8 +184,8 @@ def test_disabled_webmentions_are_refused(make_endpoint, peer):
     assert not endpoint.store.list(kind="webmention")
 
 
-def test_rate_limit_per_client(make_endpoint, peer):
-    with make_endpoint(LINKBACK_RATE_LIMIT=2, LINKBACK_SOURCE_RATE_LIMIT=0) as endpoint:
+def test_rate_limit_per_client(make_endpoint_on, peer):
+    with make_endpoint_on(LINKBACK_RATE_LIMIT=2, LINKBACK_SOURCE_RATE_LIMIT=0) as endpoint:
         codes = [_post(endpoint, f"{peer.url}/p{n}").status_code for n in range(3)]
     assert codes == [202, 202, 429]
 
