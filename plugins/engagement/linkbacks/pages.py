@@ -45,11 +45,15 @@ def endpoints_for(thread_key: str, settings: EngagementSettings, *, open_: bool 
 
 def attach(generator: Any) -> None:
     """``article_generator_finalized``: give each article its discovery URLs."""
+    from engagement.threads import thread_for
+
     settings = state(generator.settings).settings
+    site_url = generator.settings.get("SITEURL", "")
     for article in generator.articles:
-        thread = getattr(article, "engagement_thread", None)
-        open_ = thread.accepts_comments()[0] if thread is not None else True
-        article.linkback_endpoints = endpoints_for(article.url, settings, open_=open_)
+        # threads.collect normally ran first; work out the thread here when it did not.
+        thread = getattr(article, "engagement_thread", None) or thread_for(article, site_url, settings)
+        article.linkback_endpoints = endpoints_for(article.url, settings,
+                                                   open_=thread.accepts_comments()[0])
 
 
 def write_headers_file(pelican: Any) -> None:
