@@ -108,6 +108,10 @@ def outbound_links(body: object, page_url: str, site_url: str) -> list[str]:
 
 
 def published_articles(config: SiteConfig) -> list[Article]:
+    if not config.site_url.startswith(("http://", "https://")):
+        # Receivers fetch the source to verify it, so it must be the article's public address.
+        raise SendError(f"SITEURL must be an absolute http(s) URL to send linkbacks, got "
+                        f"{config.site_url!r}; use the production settings (publishconf.py)")
     manifest = Manifest(config.threads_manifest)
     threads = manifest.all()
     if not threads:

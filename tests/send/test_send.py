@@ -166,3 +166,12 @@ def test_send_needs_a_built_site(tmp_path, targets):
     site = Site(tmp_path, targets)
     with pytest.raises(SendError, match="build the site first"):
         site.send()
+
+
+def test_send_needs_an_absolute_siteurl(tmp_path, targets):
+    from engagement.send import SendError
+
+    site = Site(tmp_path, targets)
+    site.overrides["SITEURL"] = ""
+    with pytest.raises(SendError, match="SITEURL must be an absolute"):
+        site.send()
