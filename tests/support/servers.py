@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 def serve_wsgi(app: Callable[..., Any], host: str = "127.0.0.1") -> Iterator[str]:
     """Serve ``app`` on a free port in a background thread; yields its base URL."""
     server = make_server(host, 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield f"http://{host}:{server.server_port}"
