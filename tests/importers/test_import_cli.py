@@ -77,3 +77,10 @@ def test_damaged_json_export_is_a_clean_error(tmp_path: Path) -> None:
     result = invoke("import", str(backup), "--settings", str(settings))
     assert result.exit_code == 1
     assert "not a valid engagement export" in result.output
+
+
+def test_comments_on_pages_are_kept_and_mentioned(tmp_path: Path) -> None:
+    settings, _url = site(tmp_path)
+    export = write(tmp_path / "wp.xml", wxr("1.2", blog()))
+    result = invoke("import", "wordpress", str(export), "--settings", str(settings))
+    assert "note: 1 entries on pages: stored, but the theme shows comments on articles only" in result.output

@@ -178,6 +178,7 @@ class ImportSummary:
     files_written: list[str] = field(default_factory=list)
     files_kept: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
+    notes: Counter[str] = field(default_factory=Counter)
 
     def lines(self) -> list[str]:
         out = []
@@ -187,6 +188,7 @@ class ImportSummary:
         out.append(f"{self.added} entries added, {self.already_present} already imported")
         out += [f"skipped {count} {reason}" for reason, count in sorted(self.skipped.items())]
         out += [f"no article for {url}" for url in self.unmatched]
+        out += [f"note: {count} {note}" for note, count in sorted(self.notes.items())]
         return out
 
 

@@ -395,6 +395,8 @@ def comment_entries(export: WxrExport, posts: list[WxrPost], urls: UrlScheme, su
             if status is None:
                 summary.skipped[reason] += 1
                 continue
+            if post.post_type == "page":
+                summary.notes["entries on pages: stored, but the theme shows comments on articles only"] += 1
             entry = comment_entry(comment, post, thread, export.site_url, status, kind)
             comment_id = comment.id or f"{post.id}:{comment.line}"
             parent = f"{post.id}/{comment.parent}" if comment.parent else None
