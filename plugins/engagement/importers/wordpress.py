@@ -343,6 +343,11 @@ def _http_url(url: str) -> str | None:
     return url
 
 
+def _comment_id(comment: WxrComment, post: WxrPost) -> str:
+    # An export without comment ids (hand-made or damaged) falls back to the comment's position.
+    return comment.id or f"{post.id}:{comment.line}"
+
+
 def comment_entry(comment: WxrComment, post: WxrPost, thread: str, site_url: str,
                   status: str, kind: tuple[str, str | None]) -> NewEntry:
     """The store entry for one WordPress comment, trackback or pingback."""
@@ -352,7 +357,6 @@ def comment_entry(comment: WxrComment, post: WxrPost, thread: str, site_url: str
         if match:
             title, body = html.unescape(match.group(1)).strip(), body[match.end():]
     linkback = kind[0] != "comment"
-    source_id = comment.id or f"{post.id}:{comment.line}"
     return NewEntry(
         thread=thread,
         kind=kind[0],
@@ -367,7 +371,7 @@ def comment_entry(comment: WxrComment, post: WxrPost, thread: str, site_url: str
         body_source=body,
         body_html=sanitize_html(decode_wp_content(body)),
         created_at=comment.created_at,
-        dedupe_key=dedupe_key("wxr", site_url, source_id),
+        dedupe_key=dedupe_key("wxr", site_url, _comment_id(comment, post)),
     )
 
 
@@ -398,9 +402,8 @@ def comment_entries(export: WxrExport, posts: list[WxrPost], urls: UrlScheme, su
             if post.post_type == "page":
                 summary.notes["entries on pages: stored, but the theme shows comments on articles only"] += 1
             entry = comment_entry(comment, post, thread, export.site_url, status, kind)
-            comment_id = comment.id or f"{post.id}:{comment.line}"
             parent = f"{post.id}/{comment.parent}" if comment.parent else None
-            items.append(ImportedEntry(f"{post.id}/{comment_id}", parent, entry))
+            items.append(ImportedEntry(f"{post.id}/{_comment_id(comment, post)}", parent, entry))
     return items
 
 
