@@ -308,7 +308,8 @@ class Store:
             ).first()
             if parent is None or parent.thread != new.thread:
                 raise StoreError(f"reply-to entry {new.parent_id} is not in this thread")
-        result = connection.execute(entries.insert().values(**values))
+        # Parameters apart from the statement: SQLAlchemy then reuses one compiled INSERT.
+        result = connection.execute(entries.insert(), values)
         entry_id = result.inserted_primary_key[0]
         row = connection.execute(select(entries).where(entries.c.id == entry_id)).one()
         return Entry.from_row(row)
@@ -511,7 +512,7 @@ class Store:
             ).scalar_one()
             if used >= limit:
                 return False
-            conn.execute(rate_events.insert().values(scope=scope, at=now))
+            conn.execute(rate_events.insert(), {"scope": scope, "at": now})
             return True
 
     def prune_rate_events(self, older_than_seconds: float = 86400) -> int:
@@ -568,7 +569,7 @@ class Store:
                         values[name] = datetime.fromisoformat(values[name])
                 parent = record.get("parent_id")
                 values["parent_id"] = uuid_to_id.get(old_uuid.get(parent, "")) if parent else None
-                result = conn.execute(entries.insert().values(**values))
+                result = conn.execute(entries.insert(), values)
                 new_id = result.inserted_primary_key[0]
                 uuid_to_id[record["uuid"]] = new_id
                 known.add(record["uuid"])
