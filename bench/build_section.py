@@ -50,13 +50,14 @@ class BuildTimes:
 
 def measure(site: Site, runs: int, progress: Callable[[str], None],
             variants: tuple[str, ...] = VARIANTS, *, cache: bool = True,
-            deadline: float | None = None) -> BuildTimes:
+            deadline: Callable[[float], float | None] | None = None) -> BuildTimes:
     """Rounds of builds, each a cold then a warm build of every variant (variants alternate).
 
     Without ``cache`` only cold builds run, with Pelican's content cache off (the fallback when a
-    cached build fails, so the cold comparison is still measured). With a ``deadline``
-    (``time.monotonic()``) the first round always runs and a further round only when it is
-    expected to end in time; the figures then show how many runs they hold.
+    cached build fails, so the cold comparison is still measured). ``deadline`` turns the first
+    round's seconds into the ``time.monotonic()`` by which further rounds must end (None: no
+    limit): the first round always runs, a further one only when it is expected to end in time;
+    the figures then show how many runs they hold.
     """
     times = BuildTimes(site.articles, cached=cache, requested_runs=runs)
     checkouts = {variant: Checkout(site, variant) for variant in variants}
@@ -70,7 +71,8 @@ def measure(site: Site, runs: int, progress: Callable[[str], None],
                 progress(f"build {site.articles} {variant} {kind} run {run + 1}/{runs}: {seconds:.2f} s")
         round_seconds = time.monotonic() - started
         times.output = {variant: output_size(checkout.output) for variant, checkout in checkouts.items()}
-        if deadline is not None and run + 1 < runs and time.monotonic() + round_seconds > deadline:
+        end = deadline(round_seconds) if deadline is not None else None
+        if end is not None and run + 1 < runs and time.monotonic() + round_seconds > end:
             progress(f"build {site.articles}: stopping after {run + 1} of {runs} runs (time budget)")
             break
     return times

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import shutil
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -145,22 +146,33 @@ def generate(root: Path, articles: int, comments_per_article: int, *,
 
 
 def fill_store(database_url: str, counts: dict[str, int]) -> None:
-    """Insert approved comments (``counts[thread]`` of them) in one transaction."""
-    from engagement.store import NewEntry, Store
+    """Store approved comments (``counts[thread]`` of them) through ``Store.import_``.
+
+    The import path writes every entry in one transaction, about three times faster than one
+    ``Store.add`` per comment, which matters for the 25,000 comments of the largest default site.
+    """
+    from engagement.store import Store
 
     rendered = _rendered_bodies()
+    first = datetime(2024, 1, 1, tzinfo=UTC)
+    records = []
+    for thread, count in counts.items():
+        for n in range(count):
+            source, html = rendered[n % len(rendered)]
+            when = (first + timedelta(minutes=n)).isoformat()
+            records.append({
+                "id": len(records) + 1, "uuid": str(uuid.UUID(int=len(records) + 1)), "thread": thread,
+                "parent_id": None, "kind": "comment", "status": "approved",
+                "author_name": f"Reader {n}", "author_email": f"reader{n}@example.org",
+                "author_url": None, "author_photo": None, "title": None, "blog_name": None,
+                "source_url": None, "mention_type": None, "body_source": source, "body_html": html,
+                "created_at": when, "updated_at": when, "approved_at": when, "ip_hash": None,
+                "notify": False, "verification": "none", "verify_attempts": 0, "verify_error": None,
+                "verified_at": None, "dedupe_key": None,
+            })
     store = Store.open(database_url)
     try:
-        with store.write() as connection:
-            for thread, count in counts.items():
-                for n in range(count):
-                    source, html = rendered[n % len(rendered)]
-                    store.add(NewEntry(
-                        thread=thread, author_name=f"Reader {n}",
-                        author_email=f"reader{n}@example.org", body_source=source, body_html=html,
-                        status="approved", created_at=datetime(2024, 1, 1, tzinfo=UTC)
-                        + timedelta(minutes=n),
-                    ), connection=connection)
+        store.import_({"format": "engagement-export", "version": 1, "entries": records})
     finally:
         store.close()
 

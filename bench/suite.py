@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench import approval_section, build_section, endpoint_section, pageweight
@@ -23,7 +24,7 @@ SHOWCASE_ARTICLES = 12
 #: The site's origin as the endpoint sees it (the Origin header our clients send); nothing listens.
 ENDPOINT_SITE_URL = "http://127.0.0.1:8000"
 #: Seconds the other sections need at the default sizes, kept free when the builds share the budget.
-RESERVED = {"approval": 45.0, "endpoint": 160.0, "weight": 45.0}
+RESERVED = {"approval": 20.0, "endpoint": 130.0, "weight": 30.0}
 
 
 def _first_line(error: Exception) -> str:
@@ -67,49 +68,57 @@ class Suite:
 
     # --- time budget ---------------------------------------------------------------------------
 
-    def time_left(self) -> float:
-        """Seconds left for the builds: the budget minus what the other chosen sections need."""
+    def builds_end(self) -> float:
+        """When the builds must be done: the budget minus what the other chosen sections need."""
         if not self.args.budget:
             return float("inf")
         reserve = sum(RESERVED[name] for name in self.args.only if name in RESERVED)
-        return self.args.started + self.args.budget - reserve - time.monotonic()
+        return self.args.started + self.args.budget - reserve
 
-    def deadline(self, articles: int, sizes_left: list[int]) -> float | None:
-        """When the builds of this size should end: its share (by article count) of the time left."""
-        left = self.time_left()
-        if left == float("inf"):
-            return None
-        return time.monotonic() + max(0.0, left) * articles / sum(sizes_left)
+    def deadline_for(self, articles: int, generating: float, later: list[int]
+                     ) -> Callable[[float], float | None]:
+        """The deadline for further rounds of this size, once its first round took ``seconds``.
+
+        A further round may run only if one round of every larger size still fits afterwards
+        (estimated per article from this size's generation and first round).
+        """
+        def deadline(seconds: float) -> float | None:
+            end = self.builds_end()
+            if end == float("inf"):
+                return None
+            per_article = (generating + seconds) / articles
+            return end - per_article * sum(later)
+        return deadline
 
     # --- sections ------------------------------------------------------------------------------
 
     def build(self) -> list[Row]:
         rows: list[Row] = []
         sizes = sorted(self.args.sizes)
-        previous: tuple[int, float] | None = None  # (articles, seconds to generate + one round)
+        per_article: float | None = None  # seconds to generate and build one round, per article
         for position, articles in enumerate(sizes):
-            if previous is not None:
-                expected = previous[1] * articles / previous[0]
-                if expected > self.time_left():
-                    rows.append(_skipped(articles, expected, previous[0]))
-                    continue
+            if per_article is not None and time.monotonic() + per_article * articles > self.builds_end():
+                rows.append(_skipped(articles, per_article * articles, self.builds_end()))
+                continue
             started = time.monotonic()
             site = self.site_of(articles)
             generating = time.monotonic() - started
+            deadline = self.deadline_for(articles, generating, sizes[position + 1:])
             try:
-                times = self._measure_builds(site, self.deadline(articles, sizes[position:]))
+                times = self._measure_builds(site, deadline)
             except BuildFailed as error:
                 progress(str(error))
                 rows.extend(build_section.unavailable(articles, error))
                 continue
-            previous = (articles, generating + _first_round(times))
+            per_article = (generating + _first_round(times)) / articles
             self.build_times[articles] = times
             rows.extend(build_section.rows(times))
             if self.args.profile and articles == sizes[0]:
                 self._profile_build(site, times.cached)
         return rows
 
-    def _measure_builds(self, site: Site, deadline: float | None) -> build_section.BuildTimes:
+    def _measure_builds(self, site: Site, deadline: Callable[[float], float | None]
+                        ) -> build_section.BuildTimes:
         """Cold and warm builds; cold only, cache off, when a cached build fails (and why)."""
         try:
             return build_section.measure(site, self.args.runs, progress, deadline=deadline)
@@ -184,8 +193,9 @@ class Suite:
             return [Row(pageweight.SECTION, "HTML+CSS+JS", missing=_first_line(error))]
 
 
-def _skipped(articles: int, expected: float, measured: int) -> Row:
-    progress(f"build {articles}: skipped, about {expected:.0f} s expected")
+def _skipped(articles: int, expected: float, end: float) -> Row:
+    left = max(0.0, end - time.monotonic())
+    progress(f"build {articles}: skipped, about {expected:.0f} s expected, {left:.0f} s left")
     return Row(build_section.SECTION, f"{articles:,} articles", missing=(
-        f"skipped: one round would take about {expected:.0f} s (scaled from {measured:,} articles), "
-        "more than the time budget left; run with --budget 0"))
+        f"skipped: one round would take about {expected:.0f} s, {left:.0f} s of the time budget were "
+        "left; run with --budget 0 for every size"))
