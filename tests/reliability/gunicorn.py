@@ -42,10 +42,14 @@ def write_settings(folder: Path, site: BuiltSite, database_url: str, *, pelican:
     }
     values.update({f"ENGAGEMENT_{name}": value for name, value in engagement.items()})
     path = folder / "loadsite.py"
+    # The repository's settings are loaded by path: Pelican registers every settings file it reads
+    # as a module under its file name, so ``import pelicanconf`` may find another test's file.
     path.write_text(
-        "import sys\n"
-        f"sys.path.insert(0, {str(REPO)!r})\n"
-        "from pelicanconf import *  # noqa: F403\n"
+        "import importlib.util as _util\n"
+        f"_spec = _util.spec_from_file_location('_repository_conf', {str(REPO / 'pelicanconf.py')!r})\n"
+        "_base = _util.module_from_spec(_spec)\n"
+        "_spec.loader.exec_module(_base)\n"
+        "globals().update({k: v for k, v in vars(_base).items() if k.isupper()})\n"
         + "".join(f"{name} = {value!r}\n" for name, value in values.items()),
         "utf-8",
     )

@@ -16,7 +16,7 @@ import pytest
 from tests.reliability.conftest import CLIENT_LIMIT
 from tests.reliability.load import Run, run_clients, stored_by_marker
 
-#: 16 clients x CLIENT_LIMIT posts (1,024 by default) per backend.
+#: 16 clients x CLIENT_LIMIT posts (2,000 by default) per backend.
 CLIENTS = 16
 
 
@@ -47,7 +47,7 @@ def test_every_acknowledged_comment_is_stored_under_load(served) -> None:
 def test_rate_limit_admits_exactly_the_limit_across_workers(served) -> None:
     """16 clients sharing one address, released at once against 4 workers: exactly the limit gets in."""
     start = threading.Barrier(CLIENTS)
-    per_client = CLIENT_LIMIT // CLIENTS + 3  # e.g. 16 x 7 = 112 attempts against a limit of 64
+    per_client = CLIENT_LIMIT // CLIENTS + 3  # 16 x 10 = 160 attempts against a limit of 125
     run = run_clients(served.server.url, CLIENTS, per_client, prefix="shared", start=start,
                       forwarded_for=lambda i: "198.51.100.7")
     stored = stored_by_marker(served.store_url, prefix="shared")

@@ -177,7 +177,7 @@ def _approve_everything(site: HostileSite) -> None:
         pending = [str(entry.id) for entry in store.list(status="pending")]
     finally:
         store.close()
-    assert pending, "nothing of the corpus was accepted"
+    assert pending, f"nothing of the corpus was accepted: {site.answers}"
     arguments = ["moderate", "approve", *pending, "--settings", str(site.settings_file)]
     result = CliRunner().invoke(main, arguments)
     assert result.exit_code == 0, result.output

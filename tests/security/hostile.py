@@ -51,6 +51,7 @@ BODIES = [
     f"nul\x00 byte <scr\x00ipt>{RUN}</script>",
     "x" * 9_000 + f"<script>{RUN}</script>",
     "<" * 2_000 + "b>" * 2_000,
+    "y" * 50_000,  # over ENGAGEMENT_COMMENT_MAX_LENGTH (and near MAX_BODY_BYTES)
     f"{EVIL}/bare-url-becomes-a-nofollow-link",
 ]
 
@@ -60,6 +61,7 @@ NAMES = [
     f"<script>{RUN}</script>",
     f"\"><img src=x onerror={RUN}>",
     "\u202eRTL override name",
+    "N" * 5_000,  # over the 200-character limit: refused with 400, never a 5xx
 ]
 
 #: Websites that pass the http(s) check but try to break out of the attribute.
@@ -68,6 +70,7 @@ WEBSITES = [
     f"{EVIL}/\"><script>{RUN}</script>",
     f"{EVIL}/'onmouseover='{RUN}'",
     "https://evil.example/%22%3E%3Cscript%3E",
+    "https://evil.example/" + "a" * 5_000,
 ]
 
 

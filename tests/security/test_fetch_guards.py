@@ -22,7 +22,13 @@ from engagement.embeds.providers import Match, Provider
 from engagement.send import Article, Delivery, deliver
 from werkzeug.wrappers import Response
 
-from tests.linkbacks.conftest import endpoint, linking_page, make_endpoint, peer  # noqa: F401  (fixtures)
+from tests.linkbacks.conftest import (  # noqa: F401  (fixtures)
+    endpoint,
+    linking_page,
+    make_endpoint,
+    peer,
+    sqlite_store,
+)
 
 POLICY = net.FetchPolicy(allowed_private_hosts=frozenset({"127.0.0.1"}), timeout=2.0, max_bytes=256 * 1024)
 
