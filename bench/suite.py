@@ -79,15 +79,21 @@ class Suite:
                      ) -> Callable[[float], float | None]:
         """The deadline for further rounds of this size, once its first round took ``seconds``.
 
-        A further round may run only if one round of every larger size still fits afterwards
-        (estimated per article from this size's generation and first round).
+        Time is kept for one round of each larger size that can still fit (estimated per article
+        from this size's generation and first round); a size too large to fit at all is skipped
+        later anyway, so its time goes to more rounds of this one.
         """
         def deadline(seconds: float) -> float | None:
             end = self.builds_end()
             if end == float("inf"):
                 return None
             per_article = (generating + seconds) / articles
-            return end - per_article * sum(later)
+            available = end - time.monotonic()
+            kept = 0.0
+            for size in later:
+                if kept + per_article * size <= available:
+                    kept += per_article * size
+            return end - kept
         return deadline
 
     # --- sections ------------------------------------------------------------------------------
