@@ -49,7 +49,8 @@ def test_acknowledged_comments_survive_sigkill(built_site, store_url_for_kill: s
 
         failed_by_kill = run.statuses.get(0, 0)
         acknowledged = run.acknowledged
-        assert len(acknowledged) >= KILL_AFTER
+        # KILL_AFTER were committed before the kill; each client may have lost the answer to one.
+        assert len(acknowledged) >= KILL_AFTER - CLIENTS
         assert run.server_errors == 0
 
         server.start()  # the same settings and store
