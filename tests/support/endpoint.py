@@ -104,9 +104,11 @@ def write_settings_file(root: Path, content: Path) -> Path:
     """A settings file that is the repository's pelicanconf.py with the test site's paths."""
     path = root / "sitesettings.py"
     path.write_text(
-        "import sys\n"
-        f"sys.path.insert(0, {str(REPO)!r})\n"
-        "from pelicanconf import *  # noqa: F403\n"
+        # By path, not `from pelicanconf import *`: Pelican registers every settings file it reads
+        # as a module named after the file, so another test's pelicanconf.py could answer.
+        "import runpy\n"
+        f"globals().update({{k: v for k, v in runpy.run_path({str(REPO / 'pelicanconf.py')!r}).items()"
+        " if k.isupper()})\n"
         f"PATH = {str(content)!r}\n"
         f"OUTPUT_PATH = {str(root / 'output')!r}\n"
         f"CACHE_PATH = {str(root / 'cache')!r}\n"
