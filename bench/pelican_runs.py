@@ -60,8 +60,9 @@ class Checkout:
         return self.root / "cache-restored-from-ci"
 
     def settings_file(self, *, load_cache: bool) -> Path:
-        name = "warm" if load_cache else "cold"
-        return self.root / f"settings_{name}.py"
+        # Pelican registers a settings file as a module under its name: keep the names unique.
+        site = self.site.root.name.replace("-", "_")
+        return self.root / f"bench_{site}_{self.variant}_{'warm' if load_cache else 'cold'}.py"
 
 
 def settings_text(checkout: Checkout, *, load_cache: bool, cache: bool = True,
