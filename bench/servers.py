@@ -7,6 +7,7 @@ never collide. Only the process we started is ever stopped, by its own id.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -69,3 +70,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+    # A worker stuck in a request can outlive its master (seen with Isso under load). The server
+    # was started in a session of its own, so its process group holds only what we started.
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
