@@ -15,6 +15,17 @@ from tests.support.sites import build_site
 POSTGRES_URL = os.environ.get("ENGAGEMENT_TEST_POSTGRES_URL", "")
 
 
+@pytest.fixture(autouse=True)
+def _pelican_fatal_level_restored() -> Iterator[None]:
+    """Pelican keeps ``--fatal`` in a class attribute that every logger (ours too) obeys; a test
+    that builds with fatal warnings must not turn the next test's logged errors into exceptions."""
+    from pelican.log import FatalLogger
+
+    previous = FatalLogger.fatal_lvl
+    yield
+    FatalLogger.fatal_lvl = previous
+
+
 @pytest.fixture(scope="session")
 def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's own site (the seed articles), built once per test session."""
