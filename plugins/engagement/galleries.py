@@ -8,25 +8,31 @@ A Pelican generator (added through ``get_generators``) collects the cases the ar
   per facet value (so each brand has a page, and filtering is a link, not a script);
 - ``…/by-response-time/`` under each of those — the same cases, fastest reply first.
 
-A gallery card is the article's own card (taken from the rendered article, so ``{static}`` links
-and theme overrides match), with its ids prefixed so several cards can share a page, and a link
-back to the card in its article. The generator also copies the embed images into
-``OUTPUT_PATH/engagement/media`` (the plugin's CSS and script are copied by :mod:`engagement.assets`).
+Long listings are paginated like Pelican's index (``ENGAGEMENT_GALLERY_PER_PAGE`` cases a page;
+page 2 of ``cases/`` is ``cases/page/2/``), so the output grows with the number of cases, not with
+cases × facets.
+
+A gallery card is the article's own card: the HTML :mod:`engagement.embeds.render` rendered once for
+the article and kept as a string (so ``{static}`` links and theme overrides match and nothing is
+parsed again), with its ids prefixed so several cards can share a page, and a link back to the card
+in its article. The generator also copies the embed images into ``OUTPUT_PATH/engagement/media``
+(the plugin's CSS and script are copied by :mod:`engagement.assets`).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bs4 import BeautifulSoup, Tag
+from markupsafe import Markup
 from pelican.generators import Generator
 
 from engagement.build import state
 from engagement.embeds.cases import Case, slugify
-from engagement.embeds.markdown_ext import CASES_KEY
+from engagement.embeds.markdown_ext import CARDS_KEY, CASES_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +40,9 @@ CONTEXT_KEY = "ENGAGEMENT_GALLERY"
 FACETS = (("brand", "Brand"), ("platform", "Platform"), ("verdict", "Verdict"))
 VERDICT_LABELS = {"beauty": "Beauties", "beast": "Beasts", "": "Rated and unjudged"}
 NOT_RECORDED = "Not recorded"
+# The attributes naming an element on the page; prefixed so two articles' cards can share one.
+# Our templates escape every attribute value, so a raw '"' only ever ends one.
+_ID_ATTRIBUTE = re.compile(r'(\s(?:id|data-engagement-lightbox)=")')
 
 
 @dataclass(frozen=True)
@@ -43,14 +52,11 @@ class GalleryCase:
     case: Case
     article: Any
     position: int  # order across the site: newest article first, then order within the article
-
-    @property
-    def url(self) -> str:
-        return f"{self.article.url}#{self.case.anchor}"
-
-    @property
-    def brand_slug(self) -> str:
-        return slugify(self.case.brand)
+    # Plain strings computed once, not per card per page (Pelican recomputes ``article.url`` on
+    # every access): the case's URL, the article's title as text, the brand's facet slug.
+    url: str = ""
+    title: str = ""
+    brand_slug: str = ""
 
     def facet(self, name: str) -> str:
         if name == "verdict":
@@ -64,12 +70,23 @@ class GalleryCase:
         return (seconds is None, seconds or 0, self.position)
 
 
+def _columns(items: Iterable[GalleryCase]) -> list[tuple[str, str, list[GalleryCase]]]:
+    """(label, verdict, items) for each verdict present: beauties beside beasts."""
+    items = list(items)
+    columns = []
+    for verdict, label in VERDICT_LABELS.items():
+        chosen = [item for item in items if item.case.verdict == verdict]
+        if chosen:
+            columns.append((label, verdict or "other", chosen))
+    return columns
+
+
 @dataclass(frozen=True)
 class Listing:
-    """One gallery page: a set of cases in one order, at one URL."""
+    """One gallery listing: a set of cases in one order, starting at one URL (maybe many pages)."""
 
     title: str
-    path: str  # folder, relative to the site root, ending in "/"
+    path: str  # folder of the first page, relative to the site root, ending in "/"
     items: tuple[GalleryCase, ...]
     facet: str = ""
     value: str = ""
@@ -85,44 +102,79 @@ class Listing:
         return self.path.removesuffix("by-response-time/")
 
     def columns(self) -> list[tuple[str, str, list[GalleryCase]]]:
-        """(label, verdict, items) for each verdict present: beauties beside beasts."""
-        columns = []
-        for verdict, label in VERDICT_LABELS.items():
-            items = [item for item in self.items if item.case.verdict == verdict]
-            if items:
-                columns.append((label, verdict or "other", items))
-        return columns
+        return _columns(self.items)
+
+    def page_path(self, number: int) -> str:
+        """Folder of page ``number`` (1-based): the listing's own folder, then ``page/N/``."""
+        return self.path if number == 1 else f"{self.path}page/{number}/"
+
+    def pages(self, per_page: int) -> list[ListingPage]:
+        count = max(1, -(-len(self.items) // per_page))
+        return [ListingPage(self, number, count, self.items[(number - 1) * per_page:number * per_page],
+                            (number - 1) * per_page)
+                for number in range(1, count + 1)]
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    """One written page of a :class:`Listing`."""
+
+    listing: Listing
+    number: int
+    count: int  # how many pages the listing has
+    items: tuple[GalleryCase, ...]
+    offset: int  # cases on the pages before this one
+
+    @property
+    def path(self) -> str:
+        return self.listing.page_path(self.number)
+
+    @property
+    def save_as(self) -> str:
+        return self.path + "index.html"
+
+    @property
+    def label(self) -> str:
+        """" (page 2 of 5)" for a title, or "" when the listing fits on one page."""
+        return f" (page {self.number} of {self.count})" if self.count > 1 else ""
+
+    @property
+    def previous_path(self) -> str:
+        return self.listing.page_path(self.number - 1) if self.number > 1 else ""
+
+    @property
+    def next_path(self) -> str:
+        return self.listing.page_path(self.number + 1) if self.number < self.count else ""
+
+    def columns(self) -> list[tuple[str, str, list[GalleryCase]]]:
+        """This page's cases by verdict: beauties beside beasts."""
+        return _columns(self.items)
 
 
 def gallery_cards(cases: list[GalleryCase], siteurl: str) -> dict[str, str]:
-    """``case URL → card HTML`` taken from each rendered article (parsed once per article), ids
-    prefixed so cards from many articles can share a page."""
+    """``case URL → card HTML``: each article's own rendered card, links resolved and ids prefixed
+    so cards from many articles can share a page."""
     cards: dict[str, str] = {}
-    soups: dict[int, BeautifulSoup] = {}
     for item in cases:
-        key = id(item.article)
-        if key not in soups:
-            soups[key] = BeautifulSoup(item.article.get_content(siteurl), "html.parser")
-        figure = soups[key].find(id=item.case.anchor)
-        cards[item.url] = _prefixed(figure, "g-" + slugify(item.article.slug) + "-") if figure else ""
+        card = (getattr(item.article, CARDS_KEY, None) or {}).get(item.case.anchor, "")
+        if card:
+            card = item.article._update_content(card, siteurl)  # {static}/{filename} links
+            card = _ID_ATTRIBUTE.sub(r"\1" + "g-" + slugify(item.article.slug) + "-", card)
+        cards[item.url] = card
     return cards
-
-
-def _prefixed(figure: Tag, prefix: str) -> str:
-    for element in [figure, *figure.find_all(True)]:
-        if element.get("id"):
-            element["id"] = prefix + element["id"]
-        if element.get("data-engagement-lightbox"):
-            element["data-engagement-lightbox"] = prefix + element["data-engagement-lightbox"]
-    return str(figure)
 
 
 def collect(articles: Iterable[Any]) -> list[GalleryCase]:
     """Every case of every published article, newest article first (Pelican's order)."""
     found = []
     for article in articles:
-        for case in getattr(article, CASES_KEY, None) or []:
-            found.append(GalleryCase(case, article, len(found)))
+        cases = getattr(article, CASES_KEY, None) or []
+        if not cases:
+            continue
+        url, title = article.url, Markup(article.title).striptags()
+        for case in cases:
+            found.append(GalleryCase(case, article, len(found), f"{url}#{case.anchor}", title,
+                                     slugify(case.brand)))
     return found
 
 
@@ -172,17 +224,17 @@ class CaseGalleryGenerator(Generator):
         library(self.settings).copy_media(self.output_path)
         if not state(self.settings).settings.GALLERY:
             return
-        pages = listings(self.cases, self.root)
+        per_page = state(self.settings).settings.GALLERY_PER_PAGE
+        pages = [page for listing in listings(self.cases, self.root) for page in listing.pages(per_page)]
         facets = {facet: facet_values(self.cases, facet) for facet, _label in FACETS}
-        siteurl = self.settings.get("SITEURL", "")
-        cards = gallery_cards(self.cases, siteurl)
+        cards = gallery_cards(self.cases, self.settings.get("SITEURL", ""))
         template = self.get_template("engagement/gallery")
         for page in pages:
             writer.write_file(
                 page.save_as, template, self.context,
                 relative_urls=self.settings.get("RELATIVE_URLS"), url=page.path,
-                listing=page, facets=facets, facet_labels=dict(FACETS), cards=cards,
-                verdict_labels=VERDICT_LABELS, gallery_root=self.root, page_name=page.path,
+                listing=page.listing, gallery_page=page, facets=facets, facet_labels=dict(FACETS),
+                cards=cards, verdict_labels=VERDICT_LABELS, gallery_root=self.root, page_name=page.path,
                 total=len(self.cases),
             )
         logger.info("engagement: wrote %d case gallery pages for %d cases", len(pages), len(self.cases))

@@ -214,6 +214,9 @@ class EngagementSettings:
         True, "Write the case gallery pages (all cases, per brand, platform and verdict)."
     )
     GALLERY_PATH: str = _setting("cases", "Folder (and URL prefix) of the case gallery pages.")
+    GALLERY_PER_PAGE: int = _setting(
+        50, "Cases per gallery page; longer listings continue on page/2/, page/3/, … (like the index)."
+    )
 
     # --- publishing ------------------------------------------------------------------------------
     DEPLOY_TARGET: str = _setting(
@@ -356,6 +359,8 @@ def _check_embeds(settings: EngagementSettings) -> None:
             )
     if settings.EMBEDS_MEDIA_MAX_BYTES <= 0:
         raise SettingsError(f"{PREFIX}EMBEDS_MEDIA_MAX_BYTES must be greater than 0")
+    if settings.GALLERY_PER_PAGE <= 0:
+        raise SettingsError(f"{PREFIX}GALLERY_PER_PAGE must be greater than 0")
     gallery = settings.GALLERY_PATH.strip("/")
     if not gallery or ".." in gallery.split("/") or gallery != settings.GALLERY_PATH.rstrip("/"):
         raise SettingsError(

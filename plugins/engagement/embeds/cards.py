@@ -13,7 +13,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import nh3
-from bs4 import BeautifulSoup, Tag
 
 TEXT_TAGS = {"p", "br", "a"}
 LINK_REL = "nofollow noopener noreferrer ugc"
@@ -35,6 +34,8 @@ def clean_html(fragment: str) -> str:
 
 
 def _plain(fragment_html: str) -> str:
+    from bs4 import BeautifulSoup  # only when a card is made, not when the plugin loads
+
     soup = BeautifulSoup(fragment_html, "html.parser")
     for br in soup.find_all("br"):
         br.replace_with("\n")
@@ -54,6 +55,8 @@ def _date(text: str) -> str:
 
 def _from_oembed_html(markup: str) -> dict[str, str]:
     """Text, handle and date from a blockquote-style embed (X/Twitter, Bluesky and the like)."""
+    from bs4 import BeautifulSoup, Tag
+
     soup = BeautifulSoup(markup, "html.parser")
     for unwanted in soup.find_all(["script", "style", "iframe", "noscript"]):
         unwanted.decompose()

@@ -9,31 +9,59 @@ that stops the build, which is what a CI build wants).
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import json
 import logging
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 # Pelican installs its fatal-aware logger class when imported. Import it before creating our
 # logger, so a warning here honours ``--fatal warnings`` even when the CLI imports us first.
 import pelican.log  # noqa: F401
 
-from engagement.embeds import cards, oembed, providers
+from engagement import __version__
+from engagement.embeds import cards, providers
 from engagement.embeds.images import dimensions
 from engagement.embeds.snapshot import Snapshot
-from engagement.net import Fetcher, FetchPolicy
 from engagement.settings import EngagementSettings
+
+if TYPE_CHECKING:  # the fetching side (requests, BeautifulSoup) is imported only when a post is fetched
+    from engagement.net import Fetcher
 
 logger = logging.getLogger(__name__)
 
 MEDIA_URL_PATH = "engagement/media"
 
 
-class Library:
-    """Snapshot + fetcher + memo for one build (or one CLI run)."""
+class CardMemo(Protocol):
+    """Where cards outlive a build: Pelican's ``FileDataCacher`` (``CACHE_PATH``) fits."""
 
-    def __init__(self, settings: EngagementSettings, content_path: str | Path) -> None:
+    def get_cached_data(self, filename: str, default: Any = None) -> Any: ...
+
+    def cache_data(self, filename: str, data: Any) -> None: ...
+
+    def save_cache(self) -> None: ...
+
+
+def _fingerprint(entry: dict[str, Any]) -> str:
+    """Identifies a snapshot entry and the code that turns it into a card (a new version rebuilds)."""
+    text = json.dumps(entry, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(f"{__version__}\n{text}".encode()).hexdigest()
+
+
+class Library:
+    """Snapshot + fetcher + memo for one build (or one CLI run).
+
+    ``memo`` (optional) keeps the card fields of each snapshot entry between builds: reading a
+    post's text out of its oEmbed HTML is the costly part, and the snapshot rarely changes.
+    """
+
+    def __init__(self, settings: EngagementSettings, content_path: str | Path,
+                 memo: CardMemo | None = None) -> None:
         self.settings = settings
+        self.memo = memo
         base = Path(content_path)
         self.snapshot = Snapshot(base / settings.EMBEDS_SNAPSHOT, base / settings.EMBEDS_MEDIA_PATH)
         self.extra_providers = providers.site_providers(settings.EMBEDS_PROVIDERS)
@@ -61,6 +89,8 @@ class Library:
                 self._cards[url] = card
                 return card
             if self.settings.EMBEDS_FETCH:
+                from engagement.embeds import oembed
+
                 try:
                     entry = self.refresh(url, found)
                 except oembed.EmbedError as error:
@@ -72,14 +102,26 @@ class Library:
             card = cards.link_card(url, found.platform if found else "")
         else:
             self.used.add(url)
-            card = cards.card_from_entry(url, entry)
+            card = self._card_from_entry(url, entry)
             for item in card["media"]:
                 item["size"] = dimensions(self.snapshot.media_dir / item["file"])
         self._cards[url] = card
         return card
 
+    def _card_from_entry(self, url: str, entry: dict[str, Any]) -> dict[str, Any]:
+        if self.memo is None:
+            return cards.card_from_entry(url, entry)
+        fingerprint = _fingerprint(entry)
+        kept = self.memo.get_cached_data(url)
+        if not (isinstance(kept, tuple) and len(kept) == 2 and kept[0] == fingerprint):
+            kept = (fingerprint, cards.card_from_entry(url, entry))
+            self.memo.cache_data(url, copy.deepcopy(kept))
+        return copy.deepcopy(kept[1])
+
     # --- fetching ----------------------------------------------------------------------------------
     def fetcher(self, *, max_bytes: int | None = None) -> Fetcher:
+        from engagement.net import Fetcher, FetchPolicy
+
         policy = FetchPolicy.from_settings(self.settings)
         if max_bytes is not None:
             policy = FetchPolicy.from_settings(self.settings, max_bytes=max_bytes)
@@ -87,6 +129,8 @@ class Library:
 
     def refresh(self, url: str, found: providers.Match | None = None) -> dict[str, Any]:
         """Fetch ``url`` now, download its images, and store it in the snapshot."""
+        from engagement.embeds import oembed
+
         found = found or self.match(url)
         if found is None:
             raise oembed.EmbedError("not a post URL any provider knows")
@@ -97,6 +141,8 @@ class Library:
         return entry
 
     def _download_images(self, url: str, entry: dict[str, Any]) -> dict[str, str]:
+        from engagement.embeds import oembed
+
         saved: dict[str, str] = {}
         with self.fetcher(max_bytes=self.settings.EMBEDS_MEDIA_MAX_BYTES) as fetcher:
             for image in cards.image_urls(entry):
@@ -110,6 +156,8 @@ class Library:
     def save(self) -> None:
         if self.snapshot.changed:
             self.snapshot.save()
+        if self.memo is not None:
+            self.memo.save_cache()
 
     def copy_media(self, output_path: str | Path) -> int:
         """Copy the images of the cards this build used into ``output/engagement/media``."""

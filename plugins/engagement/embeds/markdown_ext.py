@@ -29,11 +29,17 @@ logger = logging.getLogger(__name__)
 
 CASES_KEY = "engagement_cases"
 EMBEDS_KEY = "engagement_embeds"
+CARDS_KEY = "engagement_case_cards"  # set by engagement.embeds.render: anchor → card HTML
 CASE_SLOT = "data-engagement-case-slot"
 EMBED_SLOT = "data-engagement-embed-slot"
 GALLERY_SLOT = "data-engagement-gallery-slot"
 _FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*?)\s*$")
 _BARE_URL = re.compile(r"^ {0,3}<?(?P<url>https?://[^\s<>]+?)>?\s*$")
+
+
+def slot_html(attribute: str, number: int) -> str:
+    """The placeholder element, exactly as it stands in the HTML until the cards replace it."""
+    return f'<div {attribute}="{number}"></div>'
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,7 @@ class BlocksPreprocessor(Preprocessor):
         return out
 
     def _slot(self, attribute: str, number: int) -> str:
-        return self.md.htmlStash.store(f'<div {attribute}="{number}"></div>')
+        return self.md.htmlStash.store(slot_html(attribute, number))
 
     def _post_url(self, lines: list[str], index: int) -> str:
         """The URL if this line is a post URL on its own, between blank lines (a paragraph)."""

@@ -2,36 +2,64 @@
 
 Runs at ``article_generator_finalized`` / ``page_generator_finalized``: by then every file has been
 read, and the generator's Jinja environment (the theme first, the plugin's fragments last) exists,
-so a theme overrides a card by shipping ``templates/engagement/case.html`` or ``embed.html``. The
-placeholders the Markdown preprocessor left are replaced with BeautifulSoup, never with regexes.
+so a theme overrides a card by shipping ``templates/engagement/case.html`` or ``embed.html``.
+
+The Markdown preprocessor left each placeholder as one exact element string of our own making
+(:func:`~engagement.embeds.markdown_ext.slot_html`), so it is replaced as a string: no parse and
+re-serialise of the article (that round trip was a fifth of a build and ran again on every cached
+build). Each case's rendered card is kept on the content (``engagement_case_cards``, anchor → HTML)
+so the gallery reuses it instead of digging it back out of the article.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
-from typing import Any
-
-from bs4 import BeautifulSoup
+from typing import TYPE_CHECKING, Any
 
 from engagement.build import EngagementBuildError, state
 from engagement.embeds.cases import Case
 from engagement.embeds.images import dimensions, site_image
 from engagement.embeds.library import Library
-from engagement.embeds.markdown_ext import CASE_SLOT, CASES_KEY, EMBED_SLOT, EMBEDS_KEY, GALLERY_SLOT
+from engagement.embeds.markdown_ext import (
+    CARDS_KEY,
+    CASE_SLOT,
+    CASES_KEY,
+    EMBED_SLOT,
+    EMBEDS_KEY,
+    GALLERY_SLOT,
+    slot_html,
+)
+
+if TYPE_CHECKING:
+    from jinja2 import Template
 
 logger = logging.getLogger(__name__)
 
 LIBRARY_KEY = "embeds_library"
+CARD_CACHE_NAME = "engagement_embed_cards"
 CONTENT_LISTS = ("articles", "translations", "drafts", "drafts_translations", "hidden_articles",
                  "hidden_translations", "pages", "hidden_pages", "draft_pages", "draft_translations")
+# An element that wants the card script (a screenshot lightbox, a click-to-play video).
+_NEEDS_SCRIPT = re.compile(r"<[a-zA-Z][^<>]*\sdata-engagement-script[\s=>/]")
+_GALLERY_SLOT = re.compile(r'<div ' + GALLERY_SLOT + r'="\d+"></div>')
 
 
 def library(settings: dict[str, Any]) -> Library:
-    """The build's :class:`Library` (one snapshot load and one memo per build)."""
+    """The build's :class:`Library` (one snapshot load and one memo per build).
+
+    Its cards are also kept in Pelican's cache folder when the content cache is on, so a build
+    with a restored cache does not read every post's oEmbed HTML again.
+    """
     extras = state(settings).extras
     if LIBRARY_KEY not in extras:
-        extras[LIBRARY_KEY] = Library(state(settings).settings, settings["PATH"])
+        memo = None
+        if settings.get("CACHE_CONTENT") and settings.get("CACHE_PATH"):
+            from pelican.cache import FileDataCacher
+
+            memo = FileDataCacher(settings, CARD_CACHE_NAME, True, bool(settings.get("LOAD_CONTENT_CACHE")))
+        extras[LIBRARY_KEY] = Library(state(settings).settings, settings["PATH"], memo)
     return extras[LIBRARY_KEY]
 
 
@@ -48,10 +76,6 @@ def _with_posts(cases: list[Case], books: Library) -> list[Case]:
             else case for case in cases]
 
 
-def _fragment(html: str) -> BeautifulSoup:
-    return BeautifulSoup(html, "html.parser")
-
-
 def _shot_size(case: Case, content: Any, generator: Any) -> tuple[int, int] | None:
     if not case.screenshot:
         return None
@@ -59,36 +83,56 @@ def _shot_size(case: Case, content: Any, generator: Any) -> tuple[int, int] | No
     return dimensions(path) if path else None
 
 
-def render_content(content: Any, generator: Any, books: Library) -> None:
-    """Fill one article's or page's card placeholders; keeps the resolved cases on it."""
+class Templates:
+    """The card templates and their shared context, looked up once per generator (not per article:
+    every ``get_template`` checks the file on disk for changes)."""
+
+    def __init__(self, generator: Any) -> None:
+        self.env = generator.env
+        self._loaded: dict[str, Template] = {}
+        ours = state(generator.settings).settings
+        self.context = {**generator.context, "ENGAGEMENT": ours}
+        if ours.GALLERY:
+            # The gallery generator fills this in later for the theme; the cards need it now.
+            self.context.setdefault("ENGAGEMENT_GALLERY", {"url": ours.GALLERY_PATH.strip("/") + "/"})
+
+    def __getitem__(self, name: str) -> Template:
+        """``templates["case"]`` is ``engagement/case.html``, loaded on first use."""
+        if name not in self._loaded:
+            self._loaded[name] = self.env.get_template(f"engagement/{name}.html")
+        return self._loaded[name]
+
+
+def render_content(content: Any, generator: Any, books: Library, templates: Templates | None = None) -> None:
+    """Fill one article's or page's card placeholders; keeps the resolved cases and their cards."""
     cases = _with_posts(list(getattr(content, CASES_KEY, None) or []), books)
     embeds = list(getattr(content, EMBEDS_KEY, None) or [])
     setattr(content, CASES_KEY, cases)
-    if not cases and not embeds and GALLERY_SLOT not in content._content:
+    html = content._content
+    if not cases and not embeds and GALLERY_SLOT not in html:
+        setattr(content, CARDS_KEY, {})
         return
-    env = generator.env
-    ours = state(generator.settings).settings
-    context = {**generator.context, "article": content, "ENGAGEMENT": ours}
-    if ours.GALLERY:
-        # The gallery generator fills this in later for the theme; the cards need it now.
-        context.setdefault("ENGAGEMENT_GALLERY", {"url": ours.GALLERY_PATH.strip("/") + "/"})
-    soup = _fragment(content._content)
-    for slot in soup.find_all(attrs={CASE_SLOT: True}):
-        case = cases[int(slot[CASE_SLOT])]
-        html = env.get_template("engagement/case.html").render(
-            {**context, "case": case, "shot_size": _shot_size(case, content, generator)})
-        slot.replace_with(_fragment(html))
-    for slot in soup.find_all(attrs={EMBED_SLOT: True}):
-        ref = embeds[int(slot[EMBED_SLOT])]
-        card = books.card(ref.url, ref.source, ref.line)
-        html = env.get_template("engagement/embed.html").render({**context, "card": card})
-        slot.replace_with(_fragment(html))
-    for slot in soup.find_all(attrs={GALLERY_SLOT: True}):
-        html = env.get_template("engagement/gallery_article.html").render({**context, "cases": cases})
-        slot.replace_with(_fragment(html))
-    if soup.find(attrs={"data-engagement-script": True}):
-        soup.append(_fragment(env.get_template("engagement/case_script.html").render(context)))
-    content._content = str(soup)
+    templates = templates or Templates(generator)
+    context = {**templates.context, "article": content}
+    cards: dict[str, str] = {}
+    pieces: list[str] = []
+    for number, case in enumerate(cases):
+        shot_size = _shot_size(case, content, generator)
+        card = templates["case"].render({**context, "case": case, "shot_size": shot_size})
+        cards[case.anchor] = card
+        html = html.replace(slot_html(CASE_SLOT, number), card)
+        pieces.append(card)
+    for number, ref in enumerate(embeds):
+        card = templates["embed"].render({**context, "card": books.card(ref.url, ref.source, ref.line)})
+        html = html.replace(slot_html(EMBED_SLOT, number), card)
+        pieces.append(card)
+    if GALLERY_SLOT in html:
+        overview = templates["gallery_article"].render({**context, "cases": cases})
+        html = _GALLERY_SLOT.sub(lambda _match: overview, html)
+    if any(_NEEDS_SCRIPT.search(piece) for piece in pieces) or _NEEDS_SCRIPT.search(content._content):
+        html += templates["case_script"].render(context)
+    content._content = html
+    setattr(content, CARDS_KEY, cards)
 
 
 def render_generator(generator: Any) -> None:
@@ -98,6 +142,7 @@ def render_generator(generator: Any) -> None:
         # The reader logged each one; stop here too so a build without --fatal still fails.
         raise EngagementBuildError(f"{len(errors)} malformed case block(s): " + "; ".join(errors))
     books = library(generator.settings)
+    templates = Templates(generator)
     for content in _contents(generator):
-        render_content(content, generator, books)
+        render_content(content, generator, books, templates)
     books.save()
