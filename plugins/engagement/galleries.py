@@ -27,6 +27,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 from pelican.generators import Generator
 
@@ -208,6 +210,26 @@ def listings(cases: list[GalleryCase], root: str) -> list[Listing]:
     return pages
 
 
+class ItemRenderer:
+    """``gallery_item(item)`` in ``gallery.html``: a case's list item, rendered once.
+
+    The same case shows on the all-cases page, its brand, platform and verdict pages, each in two
+    orders; its ``gallery_card.html`` (still a theme's to override) is rendered once per
+    ``SITEURL`` (which differs only by folder depth with ``RELATIVE_URLS``) and reused.
+    """
+
+    def __init__(self, template: Any) -> None:
+        self.template = template
+        self.rendered: dict[tuple[int, str], Markup] = {}
+
+    @pass_context
+    def __call__(self, context: Context, item: GalleryCase) -> Markup:
+        key = (item.position, str(context.get("SITEURL", "")))
+        if key not in self.rendered:
+            self.rendered[key] = Markup(self.template.render({**context.get_all(), "item": item}))
+        return self.rendered[key]
+
+
 class CaseGalleryGenerator(Generator):
     """Writes the gallery pages and copies the plugin's static files (see the module docstring)."""
 
@@ -229,13 +251,14 @@ class CaseGalleryGenerator(Generator):
         facets = {facet: facet_values(self.cases, facet) for facet, _label in FACETS}
         cards = gallery_cards(self.cases, self.settings.get("SITEURL", ""))
         template = self.get_template("engagement/gallery")
+        gallery_item = ItemRenderer(self.get_template("engagement/gallery_card"))
         for page in pages:
             writer.write_file(
                 page.save_as, template, self.context,
                 relative_urls=self.settings.get("RELATIVE_URLS"), url=page.path,
                 listing=page.listing, gallery_page=page, facets=facets, facet_labels=dict(FACETS),
-                cards=cards, verdict_labels=VERDICT_LABELS, gallery_root=self.root, page_name=page.path,
-                total=len(self.cases),
+                cards=cards, gallery_item=gallery_item, verdict_labels=VERDICT_LABELS,
+                gallery_root=self.root, page_name=page.path, total=len(self.cases),
             )
         logger.info("engagement: wrote %d case gallery pages for %d cases", len(pages), len(self.cases))
 

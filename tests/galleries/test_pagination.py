@@ -77,3 +77,13 @@ def test_per_page_must_be_positive(tmp_path: Path) -> None:
     write_article(tmp_path / "content" / "articles", "a", "Text.")
     with pytest.raises(Exception, match="GALLERY_PER_PAGE must be greater than 0"):
         build_site(tmp_path, tmp_path / "content", ENGAGEMENT_GALLERY_PER_PAGE=0)
+
+
+def test_relative_links_match_each_page_depth(tmp_path: Path) -> None:
+    block = "```case\nbrand: Acme\nverdict: beauty\n```\n"
+    write_article(tmp_path / "content" / "articles", "acme", block, date="2024-03-01 10:00")
+    output = build_site(tmp_path, tmp_path / "content", RELATIVE_URLS=True)
+    for path in ("cases", "cases/brand/acme/by-response-time"):
+        link = _page(output, path).select_one(".gallery-source a")["href"]
+        target = (output / path / link.split("#")[0]).resolve()
+        assert (target / "index.html").is_file() or target.is_file(), (path, link)
