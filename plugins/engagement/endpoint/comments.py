@@ -11,7 +11,11 @@ body forces browsers to preflight, so another site's page cannot post through a 
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, request
@@ -32,6 +36,8 @@ api = Blueprint("api", __name__, url_prefix="/api")
 PUBLIC_FIELDS = ("id", "thread", "parent", "kind", "author_name", "author_url", "body_html", "created_at")
 PENDING_MESSAGE = "Thank you! Your comment is awaiting moderation and will appear once approved."
 APPROVED_MESSAGE = "Thank you! Your comment is published."
+#: Threads whose serialised JSON one process keeps (a few MB at most for long threads).
+THREAD_CACHE_SIZE = 256
 
 
 def _follow_up(response: Response, ctx: EndpointContext, entry: Entry) -> None:
@@ -140,21 +146,73 @@ def post_json() -> tuple[Response, int]:
 
 @api.get("/threads/<path:thread>/comments")
 def thread_comments(thread: str) -> Response:
-    """Approved comments of one article, oldest first, public fields only."""
+    """Approved comments of one article, oldest first, public fields only.
+
+    Readers revalidate (``no-cache``) with the strong ``ETag`` and get ``304`` while the thread is
+    unchanged; a changed thread is read and serialised once per process (:class:`ThreadCache`).
+    """
     ctx = endpoint_context()
     key = normalise_thread_key(thread, ctx.config.site_url)
     # Routing drops the key's trailing slash ("2013/04/slug/comments"); put it back.
     known = ctx.manifest.get(key) or ctx.manifest.get(key + "/")
     if known is None:
         raise Refusal(404, f"There is no article at “{key}”.")
-    approved = [e for e in ctx.store.approved(known.key) if e.kind == "comment"]
-    return jsonify({
-        "thread": known.key,
-        "url": known.url,
-        "open": known.accepts_comments()[0],
-        "count": len(approved),
-        "comments": [public_entry(entry) for entry in approved],
-    })
+    open_ = known.accepts_comments()[0]
+    etag = thread_etag(known.key, known.url, open_, ctx.store.thread_version(known.key))
+    if request.if_none_match.contains_weak(etag):  # If-None-Match compares weakly (RFC 9110)
+        response = Response(status=304)
+    else:
+        response = current_app.response_class(
+            _thread_cache().get(etag, lambda: _thread_json(ctx, known.key, known.url, open_)),
+            mimetype="application/json",
+        )
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def thread_etag(key: str, url: str, open_: bool, version: tuple[int, str, int]) -> str:
+    """A strong validator of everything the thread's JSON says: the article's facts and the store's
+    version of the thread. It comes from the database, so every process and instance agrees."""
+    state = "\x1f".join((key, url, str(open_), *map(str, version)))
+    return hashlib.sha256(state.encode("utf-8")).hexdigest()[:32]
+
+
+def _thread_json(ctx: EndpointContext, key: str, url: str, open_: bool) -> bytes:
+    approved = ctx.store.public_thread(key)
+    document = {"thread": key, "url": url, "open": open_, "count": len(approved), "comments": approved}
+    return (current_app.json.dumps(document, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _thread_cache() -> ThreadCache:
+    return current_app.extensions.setdefault("engagement-thread-cache", ThreadCache())
+
+
+class ThreadCache:
+    """The serialised JSON of the threads read most recently, by ETag, in this process.
+
+    Safe across workers and instances because the key is derived from the database: a changed
+    thread has a new ETag, so a stale document is never served, only left to age out.
+    Two requests racing on a cold key may both serialise it; the result is the same.
+    """
+
+    def __init__(self, size: int = THREAD_CACHE_SIZE) -> None:
+        self.size = size
+        self._documents: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, etag: str, make: Callable[[], bytes]) -> bytes:
+        with self._lock:
+            document = self._documents.get(etag)
+            if document is not None:
+                self._documents.move_to_end(etag)
+                return document
+        document = make()
+        with self._lock:
+            self._documents[etag] = document
+            while len(self._documents) > self.size:
+                self._documents.popitem(last=False)
+        return document
 
 
 def public_entry(entry: Entry) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from flask import Request, Response
 
 from engagement.endpoint.errors import Refusal
 from engagement.settings import EngagementSettings
-from engagement.store import Store
+from engagement.store import RateLimit, RateLimited, Store
 
 #: How long a browser may cache a preflight answer, in seconds.
 PREFLIGHT_MAX_AGE = 600
@@ -88,27 +88,40 @@ def check_origin(req: Request, allowed: frozenset[str]) -> str | None:
 
 # --- rate limits -----------------------------------------------------------------------------------
 
-
-def limit_client(store: Store, settings: EngagementSettings, ip_hash: str) -> None:
-    """At most RATE_LIMIT comments per RATE_LIMIT_WINDOW seconds from one client."""
-    window = settings.RATE_LIMIT_WINDOW
-    if not store.admit(f"comment-client:{ip_hash}", settings.RATE_LIMIT, window):
-        raise Refusal(
-            429,
-            f"You are posting too quickly. Please wait {_duration(window)} and try again.",
-            headers={"Retry-After": str(window)},
-        )
+CLIENT_SCOPE = "comment-client:"
+THREAD_SCOPE = "comment-thread:"
+#: THREAD_RATE_LIMIT counts per hour.
+THREAD_WINDOW = 3600
 
 
-def limit_thread(store: Store, settings: EngagementSettings, thread: str, back_url: str | None) -> None:
-    """At most THREAD_RATE_LIMIT comments per hour on one article, from everyone together."""
-    if not store.admit(f"comment-thread:{thread}", settings.THREAD_RATE_LIMIT, 3600):
-        raise Refusal(
+def comment_limits(settings: EngagementSettings, ip_hash: str, thread: str) -> tuple[RateLimit, RateLimit]:
+    """The two limits a comment is counted against, checked in this order with its insert.
+
+    RATE_LIMIT comments per RATE_LIMIT_WINDOW seconds from one client, and THREAD_RATE_LIMIT per
+    hour on one article from everyone together. ``Store.add_admitted`` applies both and inserts the
+    comment in one write transaction (one lock, one durable commit).
+    """
+    return (
+        RateLimit(f"{CLIENT_SCOPE}{ip_hash}", settings.RATE_LIMIT, settings.RATE_LIMIT_WINDOW),
+        RateLimit(f"{THREAD_SCOPE}{thread}", settings.THREAD_RATE_LIMIT, THREAD_WINDOW),
+    )
+
+
+def rate_refusal(refused: RateLimited, back_url: str | None) -> Refusal:
+    """The 429 a reader sees for a used-up comment limit, with when to try again."""
+    window = int(refused.limit.window_seconds)
+    if refused.limit.scope.startswith(THREAD_SCOPE):
+        return Refusal(
             429,
             "This article is receiving too many comments right now. Please try again in an hour.",
             back_url=back_url,
-            headers={"Retry-After": "3600"},
+            headers={"Retry-After": str(window)},
         )
+    return Refusal(
+        429,
+        f"You are posting too quickly. Please wait {_duration(window)} and try again.",
+        headers={"Retry-After": str(window)},
+    )
 
 
 def limit_attempts(store: Store, scope: str, limit: int, window: int, message: str) -> None:

@@ -20,7 +20,7 @@ from engagement.endpoint import security
 from engagement.endpoint.app import EndpointContext
 from engagement.endpoint.errors import Refusal
 from engagement.markup import render_comment
-from engagement.store import Entry, NewEntry, StoreError
+from engagement.store import Entry, NewEntry, RateLimited, StoreError
 from engagement.store.schema import entries
 from engagement.threads import Thread
 
@@ -50,29 +50,32 @@ class Submission:
 
 
 def accept_comment(ctx: EndpointContext, data: Mapping[str, Any], address: str) -> tuple[Entry, Thread]:
-    """Check a posted comment, apply the rate limits and store it (committed) — or refuse."""
+    """Check a posted comment, then count it against the rate limits and store it — or refuse.
+
+    The limits and the insert share one write transaction: the comment is committed (durably)
+    before this returns, and a refused one leaves no trace in the limits.
+    """
     submission = check_submission(ctx, data)
     back = submission.thread.url
     ip_hash = security.hash_ip(ctx.secret, address)
-    security.limit_client(ctx.store, ctx.settings, ip_hash)
-    security.limit_thread(ctx.store, ctx.settings, submission.thread.key, back)
     status = "approved" if _is_returning(ctx, submission) else "pending"
+    new = NewEntry(
+        thread=submission.thread.key,
+        kind="comment",
+        status=status,
+        author_name=submission.name,
+        author_email=submission.email,
+        author_url=submission.website,
+        body_source=submission.body,
+        body_html=submission.body_html,
+        parent_id=submission.parent_id,
+        ip_hash=ip_hash,
+        notify=submission.notify,
+    )
     try:
-        entry = ctx.store.add(
-            NewEntry(
-                thread=submission.thread.key,
-                kind="comment",
-                status=status,
-                author_name=submission.name,
-                author_email=submission.email,
-                author_url=submission.website,
-                body_source=submission.body,
-                body_html=submission.body_html,
-                parent_id=submission.parent_id,
-                ip_hash=ip_hash,
-                notify=submission.notify,
-            )
-        )
+        entry = ctx.store.add_admitted(new, security.comment_limits(ctx.settings, ip_hash, new.thread))
+    except RateLimited as refused:
+        raise security.rate_refusal(refused, back) from None
     except StoreError as error:  # the parent vanished between the check and the insert
         raise Refusal(400, str(error), field="parent", back_url=back) from None
     return entry, submission.thread

@@ -15,14 +15,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid as uuid_module
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, select
+from sqlalchemy import Connection, Engine, bindparam, create_engine, event, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from engagement.store.schema import (
@@ -44,6 +45,8 @@ __all__ = [
     "VERIFICATIONS",
     "Entry",
     "NewEntry",
+    "RateLimit",
+    "RateLimited",
     "Store",
     "StoreError",
     "dedupe_key",
@@ -55,6 +58,39 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 class StoreError(Exception):
     """A request the store cannot carry out (unknown entry, invalid state)."""
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``limit`` events per ``window_seconds`` in ``scope`` (a ``limit`` of 0 is no limit)."""
+
+    scope: str
+    limit: int
+    window_seconds: float
+
+
+class RateLimited(StoreError):
+    """:meth:`Store.add_admitted` refused the entry: ``limit`` was used up (nothing was written)."""
+
+    def __init__(self, limit: RateLimit) -> None:
+        super().__init__(f"rate limit reached for {limit.scope}")
+        self.limit = limit
+
+
+# Statements run inside the write lock on every comment, built once: building one per call (and its
+# cache key) cost more than running it.
+_RATE_EVENTS_SINCE = (
+    select(func.count()).select_from(rate_events)
+    .where(rate_events.c.scope == bindparam("scope"), rate_events.c.at > bindparam("since"))
+)
+_RATE_EVENT_INSERT = rate_events.insert()
+_ENTRY_INSERT_RETURNING = entries.insert().returning(*entries.c)
+
+#: The public columns of a thread's comments, in the order the JSON API shows them.
+PUBLIC_COLUMNS = (
+    entries.c.id, entries.c.thread, entries.c.parent_id, entries.c.kind, entries.c.author_name,
+    entries.c.author_url, entries.c.body_html, entries.c.created_at,
+)
 
 
 def utcnow() -> datetime:
@@ -282,6 +318,25 @@ class Store:
 
     # --- entries -----------------------------------------------------------------------------
 
+    def add_admitted(self, new: NewEntry, limits: Iterable[RateLimit]) -> Entry:
+        """Count the entry against every limit and insert it, all in ONE write transaction.
+
+        One lock round trip and one durable commit instead of one per limit: the comment endpoint's
+        path. Limits hold exactly as with :meth:`admit`; the first one used up raises
+        :class:`RateLimited` and nothing (no event, no entry) is written.
+        """
+        new.validate()
+        limits = [limit for limit in limits if limit.limit > 0]
+        with self.write() as conn:
+            # Lock every scope up front in one global order, so two writers never wait on each other.
+            for scope in sorted({limit.scope for limit in limits}):
+                self._lock_scope(conn, scope)
+            now = utcnow()
+            for limit in limits:
+                if not self._admit(conn, limit, now):
+                    raise RateLimited(limit)
+            return self.add(new, connection=conn)
+
     def add(self, new: NewEntry, *, connection: Connection | None = None) -> Entry:
         """Insert an entry and commit it before returning."""
         new.validate()
@@ -309,6 +364,8 @@ class Store:
             if parent is None or parent.thread != new.thread:
                 raise StoreError(f"reply-to entry {new.parent_id} is not in this thread")
         # Parameters apart from the statement: SQLAlchemy then reuses one compiled INSERT.
+        if connection.dialect.insert_returning:  # one round trip less inside the write lock
+            return Entry.from_row(connection.execute(_ENTRY_INSERT_RETURNING, values).one())
         result = connection.execute(entries.insert(), values)
         entry_id = result.inserted_primary_key[0]
         row = connection.execute(select(entries).where(entries.c.id == entry_id)).one()
@@ -393,6 +450,73 @@ class Store:
         """Approved entries (of one thread, or all) in the order they were written."""
         return self.list(status="approved", thread=thread)
 
+    def thread_version(self, thread: str, kind: str = "comment") -> tuple[int, str, int]:
+        """(count, newest ``updated_at``, highest id) of a thread's approved ``kind`` entries.
+
+        Every change a reader can see moves it: a new or approved entry raises the id or the time,
+        an edit, a status change or a reply moving up sets ``updated_at``, a deletion lowers the
+        count. The endpoint asks on every read to answer ``If-None-Match`` and to reuse its
+        serialised JSON, so this is one indexed aggregate sent straight to the driver: building
+        and caching a SQLAlchemy statement took longer than the query itself. One statement needs
+        no explicit transaction to see one snapshot.
+        """
+        sql, params = self._thread_version_sql
+        values = params({"thread": thread, "kind": kind})
+        connection = self.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(sql, values)
+            count, newest, highest = cursor.fetchone()
+            cursor.close()
+        finally:
+            connection.close()
+        # SQLite gives the stored text, PostgreSQL a datetime: either is stable for one database.
+        return count, str(newest) if newest is not None else "", highest or 0
+
+    @cached_property
+    def _thread_version_sql(self) -> tuple[str, Callable[[dict[str, Any]], Any]]:
+        """The version query compiled once for this database's driver, and its parameter builder."""
+        query = select(func.count(), func.max(entries.c.updated_at), func.max(entries.c.id)).where(
+            entries.c.thread == bindparam("thread"),
+            entries.c.status == "approved",
+            entries.c.kind == bindparam("kind"),
+        )
+        compiled = query.compile(dialect=self.engine.dialect)
+        order = compiled.positiontup
+
+        def params(values: dict[str, Any]) -> Any:
+            bound = compiled.construct_params(values)
+            return tuple(bound[name] for name in order) if order else bound
+
+        return str(compiled), params
+
+    def public_thread(self, thread: str, kind: str = "comment") -> list[dict[str, Any]]:
+        """A thread's approved ``kind`` entries as the public sees them, oldest first.
+
+        Only :data:`PUBLIC_COLUMNS`, read as plain rows: no :class:`Entry` per row, no e-mail or IP
+        hash ever loaded. The JSON API serves this on every page view.
+        """
+        query = (
+            select(*PUBLIC_COLUMNS)
+            .where(entries.c.thread == thread, entries.c.status == "approved", entries.c.kind == kind)
+            .order_by(entries.c.created_at, entries.c.id)
+        )
+        with self.read() as conn:
+            rows = conn.execute(query).all()
+        return [
+            {
+                "id": row.id,
+                "thread": row.thread,
+                "parent": row.parent_id,
+                "kind": row.kind,
+                "author_name": row.author_name,
+                "author_url": row.author_url,
+                "body_html": row.body_html,
+                "created_at": _aware(row.created_at).isoformat(),  # type: ignore[union-attr]
+            }
+            for row in rows
+        ]
+
     def approved_counts(self, kinds: Iterable[str] = ("comment",)) -> dict[str, int]:
         """Approved entries per thread, counting only ``kinds`` (comments, by default)."""
         query = (
@@ -441,9 +565,10 @@ class Store:
             row = conn.execute(select(entries).where(entries.c.id == entry_id)).first()
             if row is None:
                 raise StoreError(f"no entry with id {entry_id}")
+            # The replies changed place: a new updated_at tells readers' caches (thread_version).
             conn.execute(
                 entries.update().where(entries.c.parent_id == entry_id)
-                .values(parent_id=row.parent_id)
+                .values(parent_id=row.parent_id, updated_at=utcnow())
             )
             conn.execute(entries.delete().where(entries.c.id == entry_id))
             self._log(conn, "delete", actor, entry_id, "")
@@ -459,7 +584,8 @@ class Store:
             ids = [row.id for row in rows]
             if ids:
                 conn.execute(
-                    entries.update().where(entries.c.parent_id.in_(ids)).values(parent_id=None)
+                    entries.update().where(entries.c.parent_id.in_(ids))
+                    .values(parent_id=None, updated_at=utcnow())
                 )
                 conn.execute(entries.delete().where(entries.c.id.in_(ids)))
             self._log(conn, "forget", actor, None, f"{len(ids)} entries")
@@ -498,22 +624,28 @@ class Store:
         """
         if limit <= 0:  # 0 turns the limit off
             return True
-        now = now or utcnow()
-        since = now - timedelta(seconds=window_seconds)
         with self.write() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql(
-                    "SELECT pg_advisory_xact_lock(hashtextextended(%(scope)s, 0))",
-                    {"scope": scope},
-                )
-            used = conn.execute(
-                select(func.count()).select_from(rate_events)
-                .where(rate_events.c.scope == scope, rate_events.c.at > since)
-            ).scalar_one()
-            if used >= limit:
-                return False
-            conn.execute(rate_events.insert(), {"scope": scope, "at": now})
-            return True
+            self._lock_scope(conn, scope)
+            return self._admit(conn, RateLimit(scope, limit, window_seconds), now or utcnow())
+
+    @staticmethod
+    def _lock_scope(conn: Connection, scope: str) -> None:
+        """PostgreSQL: serialise the writers of one scope (SQLite's write lock already does)."""
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%(scope)s, 0))",
+                {"scope": scope},
+            )
+
+    @staticmethod
+    def _admit(conn: Connection, limit: RateLimit, now: datetime) -> bool:
+        """Count one event if the window has room; the caller holds the scope's lock."""
+        since = now - timedelta(seconds=limit.window_seconds)
+        used = conn.execute(_RATE_EVENTS_SINCE, {"scope": limit.scope, "since": since}).scalar_one()
+        if used >= limit.limit:
+            return False
+        conn.execute(_RATE_EVENT_INSERT, {"scope": limit.scope, "at": now})
+        return True
 
     def prune_rate_events(self, older_than_seconds: float = 86400) -> int:
         cutoff = utcnow() - timedelta(seconds=older_than_seconds)
