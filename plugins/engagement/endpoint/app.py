@@ -12,7 +12,8 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import Flask, Request, current_app
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engagement.endpoint import errors, security
@@ -47,6 +48,19 @@ class EndpointContext:
         return f"{self.config.site_url}/{thread}"
 
 
+class ReaderSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, without building its signer for requests that carry no cookie.
+
+    Only the admin log-in uses the session; readers (every thread read and comment) never send
+    the cookie, and Flask would otherwise derive the signing key on each of their requests.
+    """
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def endpoint_context() -> EndpointContext:
     """The current application's :class:`EndpointContext` (inside a request)."""
     return current_app.extensions[EXTENSION]
@@ -77,6 +91,7 @@ def create_app(config: SiteConfig, *, store: Store | None = None) -> Flask:
         SESSION_COOKIE_SECURE=settings.ENDPOINT_URL.startswith("https://"),
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.session_interface = ReaderSessionInterface()
     app.extensions[EXTENSION] = EndpointContext(
         config=config,
         store=store,
