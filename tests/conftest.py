@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -21,9 +22,11 @@ def _pelican_fatal_level_restored() -> Iterator[None]:
     that builds with fatal warnings must not turn the next test's logged errors into exceptions."""
     from pelican.log import FatalLogger
 
-    previous = FatalLogger.fatal_lvl
+    # Pelican's default, set before and after: a module- or session-scoped fixture may have built
+    # with fatal warnings before this function-scoped fixture ran.
+    FatalLogger.fatal_lvl = logging.CRITICAL + 1
     yield
-    FatalLogger.fatal_lvl = previous
+    FatalLogger.fatal_lvl = logging.CRITICAL + 1
 
 
 @pytest.fixture(scope="session")
