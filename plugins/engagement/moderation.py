@@ -120,11 +120,13 @@ def announce(config: SiteConfig, store: Store, entry: Entry) -> None:
     An entry accepted as approved also needs its pages updated; the caller does that *before*
     answering (:func:`refresh_pages`), so the page the reader is sent back to already shows it.
     """
+    if not notify.mail_enabled(config):
+        return  # every follow-up below is an e-mail; don't read the manifest for nothing
     title, url = _thread_info(config, entry.thread)
     settings = config.engagement
-    if notify.mail_enabled(config) and settings.NOTIFY_EMAIL:
+    if settings.NOTIFY_EMAIL:
         notify.send_quietly(config, notify.editor_notice(config, entry, title, url))
-    if entry.notify and entry.author_email and settings.REPLY_NOTIFICATIONS and notify.mail_enabled(config):
+    if entry.notify and entry.author_email and settings.REPLY_NOTIFICATIONS:
         _subscribe(config, store, entry, title)
     if entry.status == "approved":
         notify_replies(config, store, entry)
