@@ -39,8 +39,8 @@ class ApprovalTimes:
 
 
 def _pending_comment(site: Site, thread: str, n: int) -> int:
-    from engagement.markup import render_comment
-    from engagement.store import NewEntry, Store
+    from pelican.plugins.engagement.markup import render_comment
+    from pelican.plugins.engagement.store import NewEntry, Store
 
     text = f"Approved during the benchmark, run {n}: *thank you* for the write-up."
     store = Store.open(site.database_url)
@@ -56,7 +56,7 @@ def _pending_comment(site: Site, thread: str, n: int) -> int:
 
 def _pages(output: Path, thread: str) -> tuple[Path, dict[Path, bytes]]:
     """The thread's article page and every page showing its fragments, with their bytes now."""
-    from engagement.splice import PageIndex
+    from pelican.plugins.engagement.comments.splice import PageIndex
 
     index = PageIndex.load(output)
     files = {output / relative: (output / relative).read_bytes() for relative in index.files[thread]}
@@ -76,9 +76,9 @@ def _check(output: Path, thread: str, entry_id: int, before: dict[Path, bytes]) 
 def measure(site: Site, output: Path, settings: Path, runs: int,
             progress: Callable[[str], None], profile: Path | None = None) -> ApprovalTimes:
     """Approve ``runs`` comments by the CLI and ``runs`` in-process; check the pages each time."""
-    from engagement import moderation
-    from engagement.settings import load_site
-    from engagement.store import Store
+    from pelican.plugins.engagement.moderation import actions as moderation
+    from pelican.plugins.engagement.settings import load_site
+    from pelican.plugins.engagement.store import Store
 
     specs = article_specs(site.articles)
     thread = specs[len(specs) // 2].thread

@@ -137,7 +137,7 @@ def measure(site: Site, settings: Path, site_url: str, workdir: Path, *, runs: i
     config = isso.write_config(folder, site_url=site_url)
     seed_isso(bin_dir, config, site)
     ours_command = [str(Path(sys.executable).with_name("gunicorn")), "-b", "127.0.0.1:0", "-w", str(WORKERS),
-                    "engagement.endpoint.wsgi:app"]
+                    "pelican.plugins.engagement.endpoint.wsgi:app"]
     with gunicorn(ours_command, workers=WORKERS, log=workdir / "logs" / "ours-gunicorn.log",
                   env={"ENGAGEMENT_SETTINGS": str(settings)}, cwd=settings.parent) as ours, \
             gunicorn(isso.gunicorn_command(bin_dir, WORKERS), workers=WORKERS,

@@ -125,8 +125,8 @@ def measure(site: Site, progress: Callable[[str], None]) -> list[Row]:
 def _endpoint_app(settings: Path, progress: Callable[[str], None]) -> Callable[..., Any] | None:
     """Our endpoint for the page's own calls, when it exists yet (the page must not need it)."""
     try:
-        from engagement.endpoint.app import create_app
-        from engagement.settings import load_site
+        from pelican.plugins.engagement.endpoint.app import create_app
+        from pelican.plugins.engagement.settings import load_site
     except ImportError as error:
         progress(f"page weight without the endpoint: {error}")
         return None

@@ -4,7 +4,7 @@ The text is pseudo-random but seeded, so two runs (and two machines) build byte-
 content. Each article carries case blocks and one social embed in the plugin's own syntax
 (:mod:`bench.cases`), the embed answered from a snapshot written next to the content so no build
 touches the network. Approved comments go into a real SQLite store through
-:class:`engagement.store.Store`, with the HTML rendered once as the endpoint would.
+:class:`pelican.plugins.engagement.store.Store`, with the HTML rendered once as the endpoint would.
 """
 
 from __future__ import annotations
@@ -151,7 +151,7 @@ def fill_store(database_url: str, counts: dict[str, int]) -> None:
     The import path writes every entry in one transaction, about three times faster than one
     ``Store.add`` per comment, which matters for the 25,000 comments of the largest default site.
     """
-    from engagement.store import Store
+    from pelican.plugins.engagement.store import Store
 
     rendered = _rendered_bodies()
     first = datetime(2024, 1, 1, tzinfo=UTC)
@@ -179,6 +179,6 @@ def fill_store(database_url: str, counts: dict[str, int]) -> None:
 
 def _rendered_bodies() -> list[tuple[str, str]]:
     """Each sample comment with its HTML, rendered once, as the endpoint stores it."""
-    from engagement.markup import render_comment
+    from pelican.plugins.engagement.markup import render_comment
 
     return [(text, render_comment(text)) for text in COMMENT_TEXTS]

@@ -142,9 +142,10 @@ class Suite:
         progress(f"profile of the {site.articles}-article build in {output}")
 
     def approval(self) -> list[Row]:
-        if importlib.util.find_spec("engagement.rebuild") is None:
+        if importlib.util.find_spec("pelican.plugins.engagement.comments.rebuild") is None:
             return [Row(approval_section.SECTION, "approve to page",
-                        missing="not available yet: engagement.rebuild (the fast page update)")]
+                        missing="not available yet: the fast page update "
+                                "(pelican.plugins.engagement.comments.rebuild)")]
         # The largest site the build section built (it may have skipped one for the time budget).
         articles = max(self.build_times) if self.build_times else max(self.args.sizes)
         site = self.site_of(articles)
@@ -172,9 +173,10 @@ class Suite:
 
     def endpoint(self) -> list[Row]:
         # Look for the module without importing it: importing builds the app from ./pelicanconf.py.
-        if importlib.util.find_spec("engagement.endpoint.wsgi") is None:
+        if importlib.util.find_spec("pelican.plugins.engagement.endpoint.wsgi") is None:
             return [Row(endpoint_section.SECTION, "GET/POST",
-                        missing="not available yet: engagement.endpoint.wsgi (the gunicorn app)")]
+                        missing="not available yet: the gunicorn app "
+                                "(pelican.plugins.engagement.endpoint.wsgi)")]
         site = self.showcase_site()
         try:
             settings = build_once(Checkout(site, "ours"), site_url=ENDPOINT_SITE_URL)

@@ -80,8 +80,8 @@ def backend_store_url(kind: str, folder: Path) -> Iterator[str]:
 
 @pytest.fixture
 def store(store_url: str) -> Iterator[object]:
-    """An opened, migrated :class:`engagement.store.Store` on each backend."""
-    from engagement.store import Store
+    """An opened, migrated :class:`pelican.plugins.engagement.store.Store` on each backend."""
+    from pelican.plugins.engagement.store import Store
 
     opened = Store.open(store_url)
     try:

@@ -46,7 +46,7 @@ def test_generated_articles_have_about_800_words_cases_and_an_embed(tmp_path: Pa
 
 
 def test_generated_store_holds_the_approved_comments(tmp_path: Path) -> None:
-    from engagement.store import Store
+    from pelican.plugins.engagement.store import Store
 
     site = generate(tmp_path / "site", 3, 2, showcase_comments=50)
     specs = article_specs(3)

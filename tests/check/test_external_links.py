@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engagement.check import check_output
-from engagement.net import FetchPolicy
+from pelican.plugins.engagement.check import check_output
+from pelican.plugins.engagement.net import FetchPolicy
 from werkzeug.wrappers import Request, Response
 
 from tests.support.servers import serve_wsgi

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from engagement.check import Problem, check_output
-from engagement.check.validity import vnu_command
-from engagement.cli import main
+from pelican.plugins.engagement.check import Problem, check_output
+from pelican.plugins.engagement.check.validity import vnu_command
+from pelican.plugins.engagement.cli import main
 
 from tests.support.sites import build_site, write_article
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from engagement.cli import main
+from pelican.plugins.engagement.cli import main
 
 
 def site(tmp_path: Path, **settings: str) -> Path:

@@ -114,8 +114,8 @@ def test_log_in_attempts_are_rate_limited(start_endpoint) -> None:
 
 
 def test_long_queue_is_paginated(start_endpoint) -> None:
-    from engagement.endpoint.admin import QUEUE_PAGE_SIZE
-    from engagement.store import NewEntry
+    from pelican.plugins.engagement.endpoint.admin import QUEUE_PAGE_SIZE
+    from pelican.plugins.engagement.store import NewEntry
 
     endpoint = start_endpoint(ADMIN_TOKEN=TOKEN)
     for n in range(QUEUE_PAGE_SIZE + 1):

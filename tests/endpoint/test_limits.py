@@ -123,7 +123,7 @@ def test_forwarded_address_is_ignored_by_default(endpoint: Endpoint) -> None:
 def test_old_rate_events_are_pruned(endpoint: Endpoint) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from engagement.store.schema import rate_events
+    from pelican.plugins.engagement.store.schema import rate_events
     from sqlalchemy import func, select
 
     endpoint.store.admit("old-scope", 1, 60, now=datetime.now(UTC) - timedelta(days=3))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from engagement.check.validity import validate_with_vnu, vnu_command
+from pelican.plugins.engagement.check.validity import validate_with_vnu, vnu_command
 
 from tests.support.endpoint import comment_fields
 

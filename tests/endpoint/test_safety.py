@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 from bs4 import BeautifulSoup
-from engagement.markup import ALLOWED_TAGS
+from pelican.plugins.engagement.markup import ALLOWED_TAGS
 
 from tests.support.endpoint import SITEURL, Endpoint, comment_fields
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import requests
-from engagement.endpoint import create_app
-from engagement.settings import SiteConfig, from_pelican
+from pelican.plugins.engagement.endpoint import create_app
+from pelican.plugins.engagement.settings import SiteConfig, from_pelican
 
 from tests.support.servers import serve_wsgi
 from tests.support.sites import CONTENT, REPO, site_settings

@@ -72,7 +72,8 @@ def test_engagement_serve_accepts_a_comment(site: CliSite) -> None:
 def test_gunicorn_runs_the_wsgi_module(site: CliSite) -> None:
     port = _free_port()
     command = [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
-               "--control-socket", str(site.root / "gunicorn.ctl"), "engagement.endpoint.wsgi:app"]
+               "--control-socket", str(site.root / "gunicorn.ctl"),
+               "pelican.plugins.engagement.endpoint.wsgi:app"]
     with running(command, port, env={"ENGAGEMENT_SETTINGS": str(site.settings_file)}) as base:
         answers = [_comment(base).status_code for _ in range(3)]
     assert answers == [303, 303, 303]

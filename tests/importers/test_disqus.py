@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from engagement.importers import ImportFormatError
-from engagement.importers.disqus import import_disqus
-from engagement.store import Store
-from engagement.threads import Manifest
+from pelican.plugins.engagement.comments.threads import Manifest
+from pelican.plugins.engagement.importers import ImportFormatError
+from pelican.plugins.engagement.importers.disqus import import_disqus
+from pelican.plugins.engagement.store import Store
 
 from tests.importers.exports import DisqusPost, disqus, write
 from tests.support.sites import build_site, write_article

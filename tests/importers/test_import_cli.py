@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from engagement.cli import main
-from engagement.store import NewEntry, Store
+from pelican.plugins.engagement.cli import main
+from pelican.plugins.engagement.store import NewEntry, Store
 
 from tests.importers.exports import DisqusPost, disqus, write, wxr
 from tests.importers.test_wordpress import blog

@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engagement.importers import ImportFormatError
-from engagement.importers.wordpress import import_wordpress, read_wxr, to_markdown
-from engagement.store import Entry, Store
+from pelican.plugins.engagement.importers import ImportFormatError
+from pelican.plugins.engagement.importers.wordpress import import_wordpress, read_wxr, to_markdown
+from pelican.plugins.engagement.store import Entry, Store
 
 from tests.importers.exports import Comment, Post, write, wxr
 from tests.support.sites import site_settings

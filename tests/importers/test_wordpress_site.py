@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from engagement.check import check_output
-from engagement.check.validity import vnu_command
-from engagement.importers.wordpress import import_wordpress
-from engagement.store import Store
+from pelican.plugins.engagement.check import check_output
+from pelican.plugins.engagement.check.validity import vnu_command
+from pelican.plugins.engagement.importers.wordpress import import_wordpress
+from pelican.plugins.engagement.store import Store
 
 from tests.importers.exports import write, wxr
 from tests.importers.test_wordpress import NOW_KEY, SOCIAL_KEY, blog

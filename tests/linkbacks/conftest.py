@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engagement.settings import load_site
-from engagement.store import Entry, Store
-from engagement.threads import Thread, save_manifest
+from pelican.plugins.engagement.comments.threads import Thread, save_manifest
+from pelican.plugins.engagement.settings import load_site
+from pelican.plugins.engagement.store import Entry, Store
 from werkzeug.wrappers import Request, Response
 
 from tests.support.servers import serve_wsgi
@@ -147,8 +147,8 @@ def write_site(base: Path, site_url: str, **settings: Any) -> Path:
 
 @contextmanager
 def running_endpoint(base: Path, store: Store, **settings: Any) -> Iterator[Endpoint]:
-    from engagement.endpoint.app import create_app
-    from engagement.endpoint.linkbacks import VERIFIER_KEY
+    from pelican.plugins.engagement.endpoint.app import create_app
+    from pelican.plugins.engagement.endpoint.linkbacks import VERIFIER_KEY
 
     holder: dict[str, Any] = {}
 

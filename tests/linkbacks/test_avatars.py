@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engagement.linkbacks.avatars import store_avatar
-from engagement.settings import from_pelican
+from pelican.plugins.engagement.linkbacks.avatars import store_avatar
+from pelican.plugins.engagement.settings import from_pelican
 
 from tests.linkbacks.conftest import reply_page
 from tests.support.sites import build_site, write_article

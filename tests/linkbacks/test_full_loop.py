@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 import requests
 from bs4 import BeautifulSoup
-from engagement.endpoint.app import create_app
-from engagement.endpoint.linkbacks import VERIFIER_KEY
-from engagement.linkbacks import trackback
-from engagement.settings import SiteConfig, from_pelican
-from engagement.store import Store
+from pelican.plugins.engagement.endpoint.app import create_app
+from pelican.plugins.engagement.endpoint.linkbacks import VERIFIER_KEY
+from pelican.plugins.engagement.linkbacks import trackback
+from pelican.plugins.engagement.settings import SiteConfig, from_pelican
+from pelican.plugins.engagement.store import Store
 from ronkyuu.webmention import sendWebmention
 
 from tests.linkbacks.conftest import linking_page, reply_page

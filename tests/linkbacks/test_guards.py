@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 import requests
-from engagement.store import utcnow
+from pelican.plugins.engagement.store import utcnow
 from werkzeug.wrappers import Response
 
 from tests.linkbacks.conftest import linking_page
@@ -94,7 +94,7 @@ def test_trickling_source_hits_the_total_deadline(make_endpoint, peer):
 
 
 def test_transient_failures_give_up_after_the_configured_attempts(make_endpoint, peer):
-    from engagement.linkbacks.worker import RETRY_BACKOFF, verify_queued
+    from pelican.plugins.engagement.linkbacks.worker import RETRY_BACKOFF, verify_queued
 
     source = peer.page("/down", "maintenance", status=503)
     with make_endpoint(LINKBACK_VERIFY_ATTEMPTS=2) as endpoint:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bs4 import BeautifulSoup
-from engagement.linkbacks import trackback
-from engagement.render import PublicEntry, RenderContext, thread_view
-from engagement.threads import Thread
+from pelican.plugins.engagement.comments.render import PublicEntry, RenderContext, thread_view
+from pelican.plugins.engagement.comments.threads import Thread
+from pelican.plugins.engagement.linkbacks import trackback
 
 SEED_000 = "2014/06/understanding-customer-service-a-social-media-tale/"
 OPEN_SEED = "2013/04/the-now-of-customer-service/"
@@ -54,8 +54,8 @@ def _entry(entry_id: int, kind: str, **fields) -> PublicEntry:
 
 
 def _render(tmp_path, entries) -> BeautifulSoup:
-    from engagement.render import FragmentRenderer
-    from engagement.settings import from_pelican
+    from pelican.plugins.engagement.comments.render import FragmentRenderer
+    from pelican.plugins.engagement.settings import from_pelican
 
     pelican = {"SITEURL": "https://blog.example", "THEME": ""}
     context = RenderContext.from_settings(pelican, from_pelican({}))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 from defusedxml.ElementTree import fromstring
-from engagement.linkbacks.worker import verify_queued
+from pelican.plugins.engagement.linkbacks.worker import verify_queued
 
 from tests.linkbacks.conftest import CLOSED_KEY, OPEN_KEY, linking_page
 

@@ -198,7 +198,7 @@ def test_rate_limit_per_source_host(make_endpoint, peer):
 
 
 def test_queue_left_by_an_earlier_run_is_resumed_at_start(tmp_path, store, peer):
-    from engagement.store import NewEntry, dedupe_key
+    from pelican.plugins.engagement.store import NewEntry, dedupe_key
 
     from tests.linkbacks.conftest import running_endpoint
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
-from engagement.markup import ALLOWED_TAGS, plain_text_to_html, render_comment, sanitize_html
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pelican.plugins.engagement.markup import ALLOWED_TAGS, plain_text_to_html, render_comment, sanitize_html
 
 REL = 'rel="nofollow ugc noopener noreferrer"'
 

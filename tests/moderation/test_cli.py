@@ -6,8 +6,8 @@ import json
 
 import pytest
 from click.testing import CliRunner, Result
-from engagement.cli import main
-from engagement.store import NewEntry, Store
+from pelican.plugins.engagement.cli import main
+from pelican.plugins.engagement.store import NewEntry, Store
 
 from tests.moderation.conftest import THREAD, CliSite
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import requests
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
-from engagement.cli import main
-from engagement.endpoint import create_app
-from engagement.settings import load_site
+from pelican.plugins.engagement.cli import main
+from pelican.plugins.engagement.endpoint import create_app
+from pelican.plugins.engagement.settings import load_site
 
 from tests.moderation.conftest import THREAD, CliSite
 from tests.support.servers import serve_wsgi

@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 
 from click.testing import CliRunner
-from engagement.cli import main
-from engagement.store import NewEntry, Store
+from pelican.plugins.engagement.cli import main
+from pelican.plugins.engagement.store import NewEntry, Store
 
 from tests.moderation.conftest import THREAD, CliSite
 

@@ -7,7 +7,14 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from engagement.net import BlockedAddress, FetchError, FetchPolicy, FetchTimeout, TooLarge, fetch
+from pelican.plugins.engagement.net import (
+    BlockedAddress,
+    FetchError,
+    FetchPolicy,
+    FetchTimeout,
+    TooLarge,
+    fetch,
+)
 from werkzeug.wrappers import Request, Response
 
 from tests.support.servers import serve_wsgi

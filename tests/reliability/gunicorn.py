@@ -64,7 +64,7 @@ def free_port() -> int:
 
 @dataclass
 class Gunicorn:
-    """One running gunicorn (master + workers) serving ``engagement.endpoint.wsgi:app``."""
+    """One running gunicorn (master + workers) serving ``pelican.plugins.engagement.endpoint.wsgi:app``."""
 
     settings_file: Path
     log_file: Path
@@ -79,7 +79,7 @@ class Gunicorn:
         log = self.log_file.open("ab")
         self.process = subprocess.Popen(
             [str(GUNICORN), "--workers", str(self.workers), "--bind", f"127.0.0.1:{port}",
-             "--graceful-timeout", "2", "--timeout", "60", "engagement.endpoint.wsgi:app"],
+             "--graceful-timeout", "2", "--timeout", "60", "pelican.plugins.engagement.endpoint.wsgi:app"],
             cwd=self.settings_file.parent, env=env, stdout=log, stderr=log,
             start_new_session=True,  # its own process group: SIGKILL reaches master and workers
         )

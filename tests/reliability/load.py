@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import requests
-from engagement.store import Store
+from pelican.plugins.engagement.store import Store
 
 from tests.support.endpoint import OPEN
 

@@ -17,7 +17,7 @@ from dataclasses import fields
 from pathlib import Path
 
 import pytest
-from engagement.store import Entry, NewEntry, Store
+from pelican.plugins.engagement.store import Entry, NewEntry, Store
 
 from tests.reliability.load import run_clients
 from tests.support.endpoint import OPEN

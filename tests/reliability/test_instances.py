@@ -16,7 +16,7 @@ from tests.reliability.gunicorn import Gunicorn, write_settings
 from tests.reliability.load import run_clients, stored_by_marker
 
 PROCESSES = 6
-OPEN_STORE = "import sys; from engagement.store import Store; Store.open(sys.argv[1]).close()"
+OPEN_STORE = "import sys; from pelican.plugins.engagement.store import Store; Store.open(sys.argv[1]).close()"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

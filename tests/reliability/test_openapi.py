@@ -14,9 +14,9 @@ import pytest
 import requests
 import schemathesis
 import yaml
-from engagement.endpoint import create_app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pelican.plugins.engagement.endpoint import create_app
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (

@@ -20,11 +20,11 @@ from typing import Any
 import pytest
 import requests
 from click.testing import CliRunner
-from engagement.cli import main
-from engagement.endpoint import create_app
-from engagement.endpoint.linkbacks import VERIFIER_KEY
-from engagement.settings import load_site
-from engagement.store import Store
+from pelican.plugins.engagement.cli import main
+from pelican.plugins.engagement.endpoint import create_app
+from pelican.plugins.engagement.endpoint.linkbacks import VERIFIER_KEY
+from pelican.plugins.engagement.settings import load_site
+from pelican.plugins.engagement.store import Store
 
 from tests.linkbacks.conftest import Peer
 from tests.reliability.gunicorn import write_settings

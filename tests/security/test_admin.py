@@ -9,7 +9,7 @@ import hmac
 import pytest
 import requests
 from bs4 import BeautifulSoup
-from engagement.endpoint import security
+from pelican.plugins.engagement.endpoint import security
 
 from tests.support.endpoint import comment_fields
 

@@ -16,10 +16,10 @@ import xmlrpc.client
 
 import pytest
 import requests
-from engagement import net
-from engagement.embeds.oembed import EmbedError, fetch_entry
-from engagement.embeds.providers import Match, Provider
-from engagement.send import Article, Delivery, deliver
+from pelican.plugins.engagement import net
+from pelican.plugins.engagement.cases.oembed import EmbedError, fetch_entry
+from pelican.plugins.engagement.cases.providers import Match, Provider
+from pelican.plugins.engagement.linkbacks.send import Article, Delivery, deliver
 from werkzeug.wrappers import Response
 
 from tests.linkbacks.conftest import (  # noqa: F401  (fixtures)

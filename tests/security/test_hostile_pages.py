@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from engagement.store import Store
+from pelican.plugins.engagement.store import Store
 
 from tests.security import hostile
 from tests.security.conftest import HostileSite

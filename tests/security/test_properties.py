@@ -18,17 +18,23 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from engagement.embeds.cards import card_from_entry, image_urls
-from engagement.embeds.oembed import EmbedError, _check_oembed, _entry
-from engagement.importers.common import ImportFormatError
-from engagement.importers.wordpress import read_wxr
-from engagement.linkbacks import pingback
-from engagement.linkbacks.verify import VerificationFailed, read_source
-from engagement.markup import ALLOWED_TAGS, URL_SCHEMES, plain_text_to_html, render_comment, sanitize_html
-from engagement.net import FetchResult
-from engagement.store import MENTION_TYPES
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from pelican.plugins.engagement.cases.cards import card_from_entry, image_urls
+from pelican.plugins.engagement.cases.oembed import EmbedError, _check_oembed, _entry
+from pelican.plugins.engagement.importers.common import ImportFormatError
+from pelican.plugins.engagement.importers.wordpress import read_wxr
+from pelican.plugins.engagement.linkbacks import pingback
+from pelican.plugins.engagement.linkbacks.verify import VerificationFailed, read_source
+from pelican.plugins.engagement.markup import (
+    ALLOWED_TAGS,
+    URL_SCHEMES,
+    plain_text_to_html,
+    render_comment,
+    sanitize_html,
+)
+from pelican.plugins.engagement.net import FetchResult
+from pelican.plugins.engagement.store import MENTION_TYPES
 from requests.structures import CaseInsensitiveDict
 
 from tests.importers.exports import Comment, Post, wxr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engagement.cli.config_cmd import replace_reference
+from pelican.plugins.engagement.cli.config_cmd import replace_reference
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

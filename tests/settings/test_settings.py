@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from engagement.settings import SettingsError, database_url, from_pelican, load_site
+from pelican.plugins.engagement.settings import SettingsError, database_url, from_pelican, load_site
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from engagement.store import NewEntry, RateLimit, RateLimited, Store
-from engagement.store.schema import rate_events
+from pelican.plugins.engagement.store import NewEntry, RateLimit, RateLimited, Store
+from pelican.plugins.engagement.store.schema import rate_events
 from sqlalchemy import func, select
 
 THREAD = "2024/01/a/"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from engagement.store import NewEntry, Store, StoreError, dedupe_key
-from engagement.store.schema import metadata
+from pelican.plugins.engagement.store import NewEntry, Store, StoreError, dedupe_key
+from pelican.plugins.engagement.store.schema import metadata
 from sqlalchemy import inspect
 
 
@@ -106,8 +106,8 @@ def test_secret_key_is_generated_once(store: Store, store_url: str) -> None:
 def test_schema_revision_constant_is_the_migration_head() -> None:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
-    from engagement.store import MIGRATIONS
-    from engagement.store.schema import SCHEMA_REVISION
+    from pelican.plugins.engagement.store import MIGRATIONS
+    from pelican.plugins.engagement.store.schema import SCHEMA_REVISION
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -116,8 +116,8 @@ def test_schema_revision_constant_is_the_migration_head() -> None:
 
 def test_migrate_trusts_the_recorded_revision(tmp_path) -> None:
     """A database that says it is current is not touched (no Alembic run, no table created)."""
-    from engagement.store import create_store_engine, migrate
-    from engagement.store.schema import SCHEMA_REVISION
+    from pelican.plugins.engagement.store import create_store_engine, migrate
+    from pelican.plugins.engagement.store.schema import SCHEMA_REVISION
     from sqlalchemy import text
 
     engine = create_store_engine(f"sqlite:///{tmp_path / 'current.sqlite3'}")

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engagement.endpoint import create_app
-from engagement.settings import SiteConfig, from_pelican
-from engagement.store import Store
+from pelican.plugins.engagement.endpoint import create_app
+from pelican.plugins.engagement.settings import SiteConfig, from_pelican
+from pelican.plugins.engagement.store import Store
 
 from tests.support.servers import serve_wsgi
 from tests.support.sites import REPO, THEME, build_site, site_settings, write_article

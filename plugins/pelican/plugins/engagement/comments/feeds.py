@@ -1,0 +1,121 @@
+"""Atom feeds of comments: one per article and one for the whole site.
+
+Written with ``feedgenerator`` (what Pelican writes its own feeds with). A feed's ``updated`` is its
+newest comment's date, or the article's date when it has none, never "now": a rebuild must give
+the same bytes as a full build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from feedgenerator import Atom1Feed
+
+from pelican.plugins.engagement.comments.render import (
+    CommentNode,
+    RenderContext,
+    ThreadView,
+    comments_feed_path,
+)
+from pelican.plugins.engagement.comments.splice import write_atomic
+
+SITE_FEED_PATH = "feeds/comments.atom.xml"
+
+
+class _StableAtomFeed(Atom1Feed):
+    """An Atom feed whose ``updated`` falls back to a fixed date instead of the current time."""
+
+    def __init__(self, *args: object, fallback_date: datetime, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._fallback_date = fallback_date
+
+    def latest_post_date(self) -> datetime:
+        return super().latest_post_date() if self.items else self._fallback_date
+
+
+def _add_comment(feed: Atom1Feed, view: ThreadView, node: CommentNode) -> None:
+    entry = node.entry
+    feed.add_item(
+        title=f"{entry.author_name} on “{view.title}”",
+        link=node.permalink,
+        description=entry.body_html,
+        author_name=entry.author_name,
+        author_link=entry.author_url or None,
+        pubdate=entry.created_at,
+        unique_id=node.permalink,
+    )
+
+
+Pair = tuple[ThreadView, CommentNode]
+
+
+def _newest(nodes: Iterable[Pair], limit: int) -> list[Pair]:
+    return sorted(nodes, key=lambda pair: (pair[1].entry.created_at, pair[1].id), reverse=True)[:limit]
+
+
+def _all_nodes(view: ThreadView) -> Iterable[Pair]:
+    for root in view.roots:
+        for node in root.walk():
+            yield view, node
+
+
+def thread_feed(view: ThreadView) -> str:
+    """The Atom feed of one article's newest comments."""
+    context = view.context
+    feed = _StableAtomFeed(
+        title=f"Comments on “{view.title}”",
+        link=view.url,
+        description=f"Comments on “{view.title}”",
+        feed_url=view.feed_url,
+        feed_guid=view.feed_url,
+        fallback_date=datetime.fromisoformat(view.thread.date),
+    )
+    for _, node in _newest(_all_nodes(view), context.feed_items):
+        _add_comment(feed, view, node)
+    return feed.writeString("utf-8")
+
+
+def site_feed(views: Iterable[ThreadView], context: RenderContext) -> str:
+    """The Atom feed of the newest comments on every article."""
+    pairs = _newest((pair for view in views for pair in _all_nodes(view)), context.feed_items)
+    url = context.absolute(SITE_FEED_PATH)
+    title = f"Comments on {context.site_name}" if context.site_name else "Comments"
+    feed = _StableAtomFeed(
+        title=title,
+        link=context.absolute(""),
+        description=title,
+        feed_url=url,
+        feed_guid=url,
+        fallback_date=datetime.fromisoformat("2000-01-01T00:00:00+00:00"),
+    )
+    for view, node in pairs:
+        _add_comment(feed, view, node)
+    return feed.writeString("utf-8")
+
+
+def write_thread_feed(output_path: Path, view: ThreadView) -> bool:
+    """Write (or, once a thread has no comments left, remove) its feed; True when it changed.
+
+    A thread without comments has no feed (the page links one only when there are comments):
+    thousands of empty feeds would only slow the build down.
+    """
+    path = Path(output_path) / comments_feed_path(view.key)
+    if not view.comment_count:
+        if path.exists():
+            path.unlink()
+            return True
+        return False
+    return write_atomic(path, thread_feed(view))
+
+
+def write_site_feed(output_path: Path, views: Iterable[ThreadView], context: RenderContext) -> bool:
+    return write_atomic(Path(output_path) / SITE_FEED_PATH, site_feed(views, context))
+
+
+def write_all(output_path: Path, views: Iterable[ThreadView], context: RenderContext) -> None:
+    views = list(views)
+    for view in views:
+        write_thread_feed(output_path, view)
+    write_site_feed(output_path, views, context)

@@ -1,0 +1,229 @@
+"""Posting and reading comments: the plain form (``/comments``) and the JSON API (``/api/…``).
+
+The form works without JavaScript: a successful post answers 303 to the article's
+``#comment-pending`` anchor, whose notice the static page shows with CSS ``:target``. The page's
+script posts the same fields as JSON and gets the stored comment back (201). Both paths share
+:mod:`pelican.plugins.engagement.endpoint.submission`, so their rules cannot drift apart.
+
+Cross-origin: the API answers CORS only for the site's own origin and ``ALLOWED_ORIGINS``; a JSON
+body forces browsers to preflight, so another site's page cannot post through a reader's browser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, redirect, request
+
+from pelican.plugins.engagement.endpoint import security
+from pelican.plugins.engagement.endpoint.app import EndpointContext, endpoint_context
+from pelican.plugins.engagement.endpoint.errors import Refusal
+from pelican.plugins.engagement.endpoint.submission import accept_comment, normalise_thread_key
+from pelican.plugins.engagement.moderation import actions as moderation
+from pelican.plugins.engagement.store import Entry
+
+log = logging.getLogger(__name__)
+
+blueprint = Blueprint("comments", __name__)
+api = Blueprint("api", __name__, url_prefix="/api")
+
+#: What the JSON API publishes of an entry: never the e-mail address or the IP hash.
+PUBLIC_FIELDS = ("id", "thread", "parent", "kind", "author_name", "author_url", "body_html", "created_at")
+PENDING_MESSAGE = "Thank you! Your comment is awaiting moderation and will appear once approved."
+APPROVED_MESSAGE = "Thank you! Your comment is published."
+#: Threads whose serialised JSON one process keeps (a few MB at most for long threads).
+THREAD_CACHE_SIZE = 256
+
+
+def _follow_up(response: Response, ctx: EndpointContext, entry: Entry) -> None:
+    """Mail goes out after the answer is sent: the reader never waits for SMTP."""
+
+    def run() -> None:
+        try:
+            moderation.announce(ctx.config, ctx.store, entry)
+        except Exception:
+            log.exception("follow-up of entry %s failed", entry.id)
+
+    response.call_on_close(run)
+
+
+def _publish_if_approved(ctx: EndpointContext, entry: Entry) -> None:
+    """An auto-approved comment is in the page before the reader is sent back to it."""
+    if entry.status == "approved":
+        moderation.refresh_pages(ctx.config, [entry.thread])
+
+
+def _housekeeping(ctx: EndpointContext) -> None:
+    pruner = current_app.extensions.setdefault("engagement-rate-pruner", security.RateEventPruner())
+    keep = max(security.RATE_EVENTS_KEPT, ctx.settings.RATE_LIMIT_WINDOW)
+    pruner.maybe_prune(ctx.store, keep)
+
+
+# --- the HTML form ------------------------------------------------------------------------------------
+
+
+@blueprint.post("/comments")
+def post_form() -> Response:
+    """The no-JavaScript path: form fields in, 303 back to the article out."""
+    ctx = endpoint_context()
+    _housekeeping(ctx)
+    try:
+        entry, thread = accept_comment(ctx, request.form, security.client_address(request))
+    except Refusal as refusal:
+        refusal.echo = request.form.get("body") or None
+        refusal.back_url = refusal.back_url or _article_guess(ctx)
+        raise
+    _publish_if_approved(ctx, entry)
+    anchor = "comment-pending" if entry.status == "pending" else f"comment-{entry.id}"
+    response = redirect(f"{thread.url}#{anchor}", code=303)
+    _follow_up(response, ctx, entry)
+    return response
+
+
+def _article_guess(ctx: EndpointContext) -> str:
+    """Where "back" leads when the thread itself was the problem: the article if known, else home."""
+    key = normalise_thread_key(request.form.get("thread", ""), ctx.config.site_url)
+    thread = ctx.manifest.get(key) if key else None
+    return thread.url if thread else (ctx.config.site_url + "/")
+
+
+@blueprint.get("/healthz")
+def health() -> Response:
+    """For load balancers and `make run`: the process is up and the store answers."""
+    ctx = endpoint_context()
+    with ctx.store.read():
+        pass
+    return jsonify({"status": "ok", "threads": len(ctx.manifest)})
+
+
+# --- the JSON API ---------------------------------------------------------------------------------------
+
+
+@api.before_request
+def _check_origin() -> Response | None:
+    origin = security.check_origin(request, endpoint_context().origins)
+    if request.method == "OPTIONS":
+        response = Response(status=204)
+        if origin:
+            security.add_cors_headers(response, origin, preflight=True)
+        return response
+    return None
+
+
+@api.after_request
+def _cors(response: Response) -> Response:
+    origin = request.headers.get("Origin")
+    if origin and origin.lower() in endpoint_context().origins:
+        security.add_cors_headers(response, origin, preflight=False)
+    return response
+
+
+@api.post("/comments")
+def post_json() -> tuple[Response, int]:
+    """The script's path: JSON in, the stored comment (201) out."""
+    ctx = endpoint_context()
+    if not request.is_json:
+        raise Refusal(415, "Send the comment as JSON (Content-Type: application/json).")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Refusal(400, "The request body is not a JSON object.")
+    _housekeeping(ctx)
+    entry, _thread = accept_comment(ctx, data, security.client_address(request))
+    _publish_if_approved(ctx, entry)
+    body = public_entry(entry) | {
+        "status": entry.status,
+        "message": PENDING_MESSAGE if entry.status == "pending" else APPROVED_MESSAGE,
+    }
+    response = jsonify(body)
+    _follow_up(response, ctx, entry)
+    return response, 201
+
+
+@api.get("/threads/<path:thread>/comments")
+def thread_comments(thread: str) -> Response:
+    """Approved comments of one article, oldest first, public fields only.
+
+    Readers revalidate (``no-cache``) with the strong ``ETag`` and get ``304`` while the thread is
+    unchanged; a changed thread is read and serialised once per process (:class:`ThreadCache`).
+    """
+    ctx = endpoint_context()
+    key = normalise_thread_key(thread, ctx.config.site_url)
+    # Routing drops the key's trailing slash ("2013/04/slug/comments"); put it back.
+    known = ctx.manifest.get(key) or ctx.manifest.get(key + "/")
+    if known is None:
+        raise Refusal(404, f"There is no article at “{key}”.")
+    open_ = known.accepts_comments()[0]
+    etag = thread_etag(known.key, known.url, open_, ctx.store.thread_version(known.key))
+    if request.if_none_match.contains_weak(etag):  # If-None-Match compares weakly (RFC 9110)
+        response = Response(status=304)
+    else:
+        response = current_app.response_class(
+            _thread_cache().get(etag, lambda: _thread_json(ctx, known.key, known.url, open_)),
+            mimetype="application/json",
+        )
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def thread_etag(key: str, url: str, open_: bool, version: tuple[int, str, int]) -> str:
+    """A strong validator of everything the thread's JSON says: the article's facts and the store's
+    version of the thread. It comes from the database, so every process and instance agrees."""
+    state = "\x1f".join((key, url, str(open_), *map(str, version)))
+    return hashlib.sha256(state.encode("utf-8")).hexdigest()[:32]
+
+
+def _thread_json(ctx: EndpointContext, key: str, url: str, open_: bool) -> bytes:
+    approved = ctx.store.public_thread(key)
+    document = {"thread": key, "url": url, "open": open_, "count": len(approved), "comments": approved}
+    return (current_app.json.dumps(document, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _thread_cache() -> ThreadCache:
+    return current_app.extensions.setdefault("engagement-thread-cache", ThreadCache())
+
+
+class ThreadCache:
+    """The serialised JSON of the threads read most recently, by ETag, in this process.
+
+    Safe across workers and instances because the key is derived from the database: a changed
+    thread has a new ETag, so a stale document is never served, only left to age out.
+    Two requests racing on a cold key may both serialise it; the result is the same.
+    """
+
+    def __init__(self, size: int = THREAD_CACHE_SIZE) -> None:
+        self.size = size
+        self._documents: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, etag: str, make: Callable[[], bytes]) -> bytes:
+        with self._lock:
+            document = self._documents.get(etag)
+            if document is not None:
+                self._documents.move_to_end(etag)
+                return document
+        document = make()
+        with self._lock:
+            self._documents[etag] = document
+            while len(self._documents) > self.size:
+                self._documents.popitem(last=False)
+        return document
+
+
+def public_entry(entry: Entry) -> dict[str, Any]:
+    """An entry as the public sees it (see :data:`PUBLIC_FIELDS`)."""
+    return {
+        "id": entry.id,
+        "thread": entry.thread,
+        "parent": entry.parent_id,
+        "kind": entry.kind,
+        "author_name": entry.author_name,
+        "author_url": entry.author_url,
+        "body_html": entry.body_html,
+        "created_at": entry.created_at.isoformat(),
+    }

@@ -1,0 +1,75 @@
+"""What an article page announces so other sites can send us linkbacks (discovery).
+
+``article.linkback_endpoints`` (set at ``article_generator_finalized``) holds the absolute URLs of
+our Webmention and Pingback endpoints and the article's TrackBack ping URL, each only when that
+protocol is enabled, there is an endpoint, and the article still accepts responses; the
+``engagement/head.html`` fragment turns them into ``<link>`` elements and the TrackBack RDF block.
+
+HTML is not the only place: Webmention senders look at the HTTP ``Link`` header first, and Pingback
+clients at ``X-Pingback``. A static host can only send those if told to, so with
+``ENGAGEMENT_HEADERS_FILE = "_headers"`` the build writes them in the format Netlify and Cloudflare
+Pages read (one block per article path).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pelican.plugins.engagement.build import state
+from pelican.plugins.engagement.settings import EngagementSettings
+
+
+@dataclass(frozen=True)
+class LinkbackEndpoints:
+    webmention: str | None
+    pingback: str | None
+    trackback: str | None
+
+    def __bool__(self) -> bool:
+        return bool(self.webmention or self.pingback or self.trackback)
+
+
+def endpoints_for(thread_key: str, settings: EngagementSettings, *, open_: bool = True
+                  ) -> LinkbackEndpoints:
+    base = settings.ENDPOINT_URL.rstrip("/")
+    if not base or not open_:
+        return LinkbackEndpoints(None, None, None)
+    return LinkbackEndpoints(
+        webmention=f"{base}/webmention" if settings.WEBMENTIONS else None,
+        pingback=f"{base}/pingback" if settings.PINGBACKS else None,
+        trackback=f"{base}/trackback/{thread_key}" if settings.TRACKBACKS else None,
+    )
+
+
+def attach(generator: Any) -> None:
+    """``article_generator_finalized``: give each article its discovery URLs."""
+    from pelican.plugins.engagement.comments.threads import thread_for
+
+    settings = state(generator.settings).settings
+    site_url = generator.settings.get("SITEURL", "")
+    for article in generator.articles:
+        # threads.collect normally ran first; work out the thread here when it did not.
+        thread = getattr(article, "engagement_thread", None) or thread_for(article, site_url, settings)
+        article.linkback_endpoints = endpoints_for(article.url, settings,
+                                                   open_=thread.accepts_comments()[0])
+
+
+def write_headers_file(pelican: Any) -> None:
+    """``finalized``: the ``Link``/``X-Pingback`` headers of every open article, for the host."""
+    settings = state(pelican.settings).settings
+    if not settings.HEADERS_FILE:
+        return
+    blocks = []
+    for key, thread in sorted(state(pelican.settings).threads.items()):
+        endpoints = endpoints_for(key, settings, open_=thread.accepts_comments()[0])
+        lines = []
+        if endpoints.webmention:
+            lines.append(f'  Link: <{endpoints.webmention}>; rel="webmention"')
+        if endpoints.pingback:
+            lines.append(f"  X-Pingback: {endpoints.pingback}")
+        if lines:
+            blocks.append("\n".join([f"/{key}", *lines]))
+    path = Path(pelican.settings["OUTPUT_PATH"]) / settings.HEADERS_FILE
+    path.write_text("".join(block + "\n\n" for block in blocks), "utf-8")

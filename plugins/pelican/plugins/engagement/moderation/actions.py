@@ -1,0 +1,157 @@
+"""Moderation actions (and erasure) and what follows them, shared by the CLI and the admin page.
+
+An action changes an entry's state in the store (``Store.set_status``/``Store.delete`` log who did
+what in ``moderation_log``). When the public pages change — an entry was approved, or an approved
+one was rejected, marked as spam or deleted — the affected article is re-rendered at once through
+the rebuild hook (``ENGAGEMENT_REBUILD_ON_APPROVE``), and people waiting for replies are told.
+
+New entries pass through :func:`announce` after they are committed: the editor's notice, the
+confirmation message for reply notices, and, for an auto-approved comment, the reply notices an
+approval sends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pelican.plugins.engagement.comments.threads import Manifest
+from pelican.plugins.engagement.moderation import notify, subscriptions
+from pelican.plugins.engagement.settings import SiteConfig
+from pelican.plugins.engagement.store import Entry, Store, StoreError
+
+log = logging.getLogger(__name__)
+
+#: Action name → the status it sets (``delete`` removes the entry instead).
+STATUS_OF = {"approve": "approved", "reject": "rejected", "spam": "spam"}
+ACTIONS = (*STATUS_OF, "delete")
+#: Confirmation messages one address may receive per day (the form must not be a way to mail people).
+CONFIRMATIONS_PER_DAY = 3
+
+
+class ModerationError(Exception):
+    """An action that cannot be carried out (unknown entry or action); the message says why."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one action, for the CLI and the admin page to report."""
+
+    entry: Entry
+    action: str
+    pages_changed: bool
+    rebuild: str
+
+    def summary(self) -> str:
+        verb = {"approve": "approved", "reject": "rejected", "spam": "marked as spam",
+                "delete": "deleted"}[self.action]
+        return f"{self.entry.kind.capitalize()} {self.entry.id} {verb}. {self.rebuild}"
+
+
+def moderate(config: SiteConfig, store: Store, entry_id: int, action: str, *, actor: str) -> Outcome:
+    """Apply ``action`` to an entry, then update pages and notify as the change requires."""
+    if action not in ACTIONS:
+        raise ModerationError(f"unknown action {action!r}; use one of {', '.join(ACTIONS)}")
+    try:
+        before = store.require(entry_id)
+        if action == "delete":
+            after = store.delete(entry_id, actor=actor)
+        else:
+            after = store.set_status(entry_id, STATUS_OF[action], actor=actor)
+    except StoreError as error:
+        raise ModerationError(str(error)) from None
+    was_public = before.status == "approved"
+    is_public = action == "approve"
+    if is_public and before.approved_at is None:
+        # First publication only: re-approving must not mail the same people again.
+        notify_replies(config, store, after)
+    changed = was_public != is_public
+    rebuild = refresh_pages(config, [after.thread]) if changed else "The pages did not change."
+    return Outcome(after, action, changed, rebuild)
+
+
+def forget(config: SiteConfig, store: Store, email: str, *, actor: str) -> tuple[list[Entry], int, str]:
+    """Erase a person: their entries and reply-notice subscriptions; pages that showed them update.
+
+    Returns (removed entries, removed subscriptions, what happened to the pages).
+    """
+    removed = store.forget(email, actor=actor)
+    dropped = subscriptions.forget(store, email)
+    shown = {entry.thread for entry in removed if entry.status == "approved"}
+    pages = refresh_pages(config, shown) if shown else "The pages did not change."
+    return removed, dropped, pages
+
+
+def refresh_pages(config: SiteConfig, threads: Iterable[str]) -> str:
+    """Re-render the pages of ``threads`` through the rebuild hook; says what happened."""
+    threads = set(threads)
+    if not config.engagement.REBUILD_ON_APPROVE:
+        return "Run `engagement rebuild` to update the pages (ENGAGEMENT_REBUILD_ON_APPROVE is off)."
+    try:
+        from pelican.plugins.engagement.comments.rebuild import rebuild_threads
+    except ImportError:
+        log.warning("no rebuild hook available: run `engagement rebuild` to update %s", sorted(threads))
+        return "Run `engagement rebuild` to update the pages."
+    try:
+        report = rebuild_threads(config, threads)
+    except Exception as error:  # the moderation itself succeeded; say how to finish the job
+        log.exception("updating the pages of %s failed", sorted(threads))
+        return f"Updating the pages failed ({error}); run `engagement rebuild`."
+    summary = str(report).splitlines()[0] if report is not None else ""
+    return f"Pages updated. {summary}".strip()
+
+
+# --- notices -----------------------------------------------------------------------------------------
+
+
+def _thread_info(config: SiteConfig, thread: str) -> tuple[str, str]:
+    """(title, url) of a thread from the last build's manifest."""
+    known = Manifest(config.threads_manifest).get(thread)
+    if known is not None:
+        return known.title, known.url
+    return thread, f"{config.site_url}/{thread}"
+
+
+def announce(config: SiteConfig, store: Store, entry: Entry) -> None:
+    """The mail that follows a newly accepted entry (the caller runs it after answering).
+
+    An entry accepted as approved also needs its pages updated; the caller does that *before*
+    answering (:func:`refresh_pages`), so the page the reader is sent back to already shows it.
+    """
+    if not notify.mail_enabled(config):
+        return  # every follow-up below is an e-mail; don't read the manifest for nothing
+    title, url = _thread_info(config, entry.thread)
+    settings = config.engagement
+    if settings.NOTIFY_EMAIL:
+        notify.send_quietly(config, notify.editor_notice(config, entry, title, url))
+    if entry.notify and entry.author_email and settings.REPLY_NOTIFICATIONS:
+        _subscribe(config, store, entry, title)
+    if entry.status == "approved":
+        notify_replies(config, store, entry)
+
+
+def _subscribe(config: SiteConfig, store: Store, entry: Entry, title: str) -> None:
+    assert entry.author_email is not None
+    subscription = subscriptions.subscribe(store, entry.author_email, entry.thread, entry.id)
+    if subscription.confirmed:
+        return
+    address_key = hashlib.sha256(entry.author_email.lower().encode()).hexdigest()
+    if not store.admit(f"confirm-mail:{address_key}", CONFIRMATIONS_PER_DAY, 86400):
+        log.warning("not sending another confirmation message to the address of entry %s today", entry.id)
+        return
+    notify.send_quietly(config, notify.confirmation_message(config, subscription, title))
+
+
+def notify_replies(config: SiteConfig, store: Store, reply: Entry) -> int:
+    """Tell confirmed subscribers that ``reply`` (just published) answers their comment."""
+    if reply.parent_id is None or not notify.mail_enabled(config):
+        return 0
+    title, url = _thread_info(config, reply.thread)
+    sent = 0
+    for subscription in subscriptions.replies_wanted(store, reply.parent_id):
+        if reply.author_email and subscription.email.lower() == reply.author_email.lower():
+            continue  # nobody needs to hear about their own reply
+        sent += notify.send_quietly(config, notify.reply_notice(config, subscription, reply, title, url))
+    return sent

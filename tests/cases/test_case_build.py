@@ -1,0 +1,151 @@
+"""Case blocks in real builds: the card, its accessibility hooks, errors, and theme overrides."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.cases.conftest import build_lenient
+from tests.cases.standin import PNG
+from tests.support.sites import THEME, build_site, write_article
+
+CASE = """Before.
+
+```case
+brand: JetBlue
+platform: Twitter
+customer: Ryan
+customer_handle: @ryan
+customer_said: My flight was delayed.
+customer_at: 2016-02-01 09:00
+brand_said: We are sorry, Ryan.
+replied_at: 2016-02-01 09:12
+verdict: beauty
+lesson: Apologize, then follow up.
+screenshot: {static}/images/shot.png
+alt: The exchange on Twitter
+```
+
+After.
+"""
+
+
+def _site(root: Path, body: str = CASE) -> Path:
+    content = root / "content"
+    write_article(content / "articles", "story", body)
+    (content / "images").mkdir(parents=True, exist_ok=True)
+    (content / "images" / "shot.png").write_bytes(PNG)
+    return content
+
+
+def _card(output: Path) -> BeautifulSoup:
+    page = BeautifulSoup((output / "2024/01/story/index.html").read_text("utf-8"), "html.parser")
+    return page.find("figure", class_="case-card")
+
+
+def test_case_renders_as_an_accessible_card(tmp_path: Path) -> None:
+    card = _card(build_site(tmp_path, _site(tmp_path)))
+    assert card["id"] == "case-jetblue" and "h-cite" in card["class"]
+    assert card.find("time", class_="case-response-time")["datetime"] == "PT12M"
+    assert card.find("time", class_="case-response-time").get_text() == "12 minutes"
+    turns = [li["class"][1] for li in card.find("ol", class_="case-exchange").find_all("li", recursive=False)]
+    assert turns == ["case-customer", "case-timing", "case-reply"]
+    assert card.find(class_="p-author").get_text(" ", strip=True) == "Ryan @ryan"
+
+
+def test_screenshot_is_lazy_and_opens_in_a_dialog(tmp_path: Path) -> None:
+    output = build_site(tmp_path, _site(tmp_path))
+    card = _card(output)
+    link = card.find("a", attrs={"data-engagement-lightbox": True})
+    assert link["href"] == "http://127.0.0.1:8000/images/shot.png"  # {static} resolved by Pelican
+    assert link.img["loading"] == "lazy" and link.img["alt"] == "The exchange on Twitter"
+    assert (link.img["width"], link.img["height"]) == ("1", "1")  # space reserved before it loads
+    dialog = card.find("dialog", id=link["data-engagement-lightbox"])
+    assert dialog["aria-label"] == "Screenshot: The exchange on Twitter"
+    assert dialog.find("button", class_="case-lightbox-close").get_text() == "Close"
+    page = (output / "2024/01/story/index.html").read_text("utf-8")
+    assert 'src="http://127.0.0.1:8000/engagement/cases.js"' in page
+    assert (output / "engagement" / "cases.js").is_file() and (output / "engagement" / "cases.css").is_file()
+
+
+def test_missing_fields_render_gracefully(tmp_path: Path) -> None:
+    output = build_site(tmp_path, _site(tmp_path, "```case\nbrand: Pigalle Boston\nverdict: beast\n```\n"))
+    text = _card(output).get_text(" ", strip=True)
+    assert "Screenshot not available." in text and "Response time unknown." in text
+    assert "The customer's words are not recorded here." in text
+
+
+def test_malformed_case_fails_the_build_naming_file_line_and_field(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    content = _site(tmp_path, CASE.replace("verdict: beauty", "verdict: lovely"))
+    with pytest.raises(RuntimeError):
+        build_site(tmp_path, content)
+    source = content / "articles" / "story.md"
+    assert any(f"{source}:18: field 'verdict': 'lovely' is not one of: beauty, beast" in message
+               for message in caplog.messages)
+
+
+def test_malformed_case_fails_even_without_fatal_warnings(tmp_path: Path) -> None:
+    from pelican.plugins.engagement.build import EngagementBuildError
+
+    body = "```case\nbrand: B\nverdict: beauty\nscreenshot: {static}/images/shot.png\n```\n"
+    content = _site(tmp_path, body)
+    with pytest.raises(EngagementBuildError, match=r"story\.md:10: field 'alt'"):
+        build_lenient(tmp_path, content)
+
+
+def test_unclosed_case_block_is_reported(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    content = _site(tmp_path, "Text.\n\n```case\nbrand: B\nverdict: beauty\n")
+    with pytest.raises(RuntimeError):
+        build_site(tmp_path, content)
+    assert any("story.md:9: case block: this case block is never closed" in m for m in caplog.messages)
+
+
+def test_site_theme_overrides_the_card_fragment(tmp_path: Path) -> None:
+    theme = tmp_path / "theme"
+    shutil.copytree(THEME, theme)
+    override = theme / "templates" / "engagement"
+    override.mkdir(parents=True, exist_ok=True)
+    fragment = '<aside class="my-case" id="{{ case.anchor }}">{{ case.brand }}</aside>'
+    (override / "case.html").write_text(fragment)
+    output = build_site(tmp_path, _site(tmp_path), THEME=str(theme))
+    page = BeautifulSoup((output / "2024/01/story/index.html").read_text("utf-8"), "html.parser")
+    assert page.find("aside", class_="my-case").get_text() == "JetBlue"
+    assert not page.find("figure", class_="case-card")
+
+
+def test_seed_articles_render_their_cases(seed_site: Path) -> None:
+    brands = []
+    for page in ("2014/06/understanding-customer-service-a-social-media-tale",
+                 "2016/02/beauties-and-beasts-of-social-customer-service"):
+        soup = BeautifulSoup((seed_site / page / "index.html").read_text("utf-8"), "html.parser")
+        cards = soup.find_all("figure", class_="case-card")
+        brands += [card.find(class_="case-brand").get_text() for card in cards]
+        assert "CASE MARKER" not in str(soup)
+    assert brands == ["Sainsbury's", "Tesco", "Domino's", "JetBlue", "Pigalle Boston", "British Airways"]
+
+
+def test_cases_survive_pelicans_content_cache(tmp_path: Path) -> None:
+    content = _site(tmp_path)
+    cache = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CONTENT_CACHING_LAYER": "reader"}
+    build_site(tmp_path, content, **cache)
+    card = _card(build_site(tmp_path, content, **cache))  # the second build reads from the cache
+    assert card["id"] == "case-jetblue"
+    assert (tmp_path / "output" / "cases" / "brand" / "jetblue" / "index.html").is_file()
+
+
+def test_card_is_an_h_cite_for_microformats_readers(tmp_path: Path) -> None:
+    import mf2py
+
+    output = build_site(tmp_path, _site(tmp_path))
+    parsed = mf2py.parse(doc=(output / "2024/01/story/index.html").read_text("utf-8"))
+    entry = next(item for item in parsed["items"] if "h-entry" in item["type"])
+    cites = [child for child in entry.get("children", []) if "h-cite" in child["type"]]
+    cite = cites[0]["properties"]
+    assert cite["author"][0]["properties"]["nickname"] == ["@ryan"]
+    assert cite["published"] == ["2016-02-01T09:00:00"]
+    assert cite["content"][0]["value"] == "My flight was delayed."

@@ -1,0 +1,125 @@
+"""What a reader does on the gallery and a case card, in headless Chromium.
+
+The site is served from its build on 127.0.0.1; requests to SITEURL are routed to that server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.support.servers import serve_wsgi, static_app
+from tests.support.sites import build_site, write_article
+
+pytestmark = pytest.mark.browser
+SITEURL = "http://127.0.0.1:8000"
+SHOT = "```case\nbrand: Tesco\nverdict: beauty\nplatform: Facebook\nresponse_time: 30 minutes\n" \
+       "screenshot: {static}/images/shot.png\nalt: Tesco's reply, a short poem\n```\n"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from tests.cases.standin import PNG
+
+    root = tmp_path_factory.mktemp("gallery-browser")
+    content = root / "content"
+    (content / "images").mkdir(parents=True)
+    (content / "images" / "shot.png").write_bytes(PNG)
+    write_article(content / "articles", "one", SHOT + "\n```case\nbrand: Acme\nverdict: beast\n"
+                  "platform: Twitter\nresponse_time: 10 hours\n```\n", date="2023-01-01 10:00")
+    write_article(content / "articles", "two", "```case\nbrand: Tesco\nverdict: beast\nplatform: Twitter\n"
+                  "response_time: 5 minutes\n```\n", date="2024-01-01 10:00")
+    output = build_site(root, content)
+    with serve_wsgi(static_app(output)) as base:
+        yield base
+
+
+def _context(browser: Any, served: str, **options: Any) -> Any:
+    """A browser context that fetches the site's own (absolute) URLs from the test server."""
+    context = browser.new_context(**options)
+    context.route(f"{SITEURL}/**",
+                  lambda route: route.continue_(url=route.request.url.replace(SITEURL, served)))
+    return context
+
+
+@pytest.fixture
+def page(browser: Any, served: str) -> Iterator[Any]:
+    context = _context(browser, served)
+    tab = context.new_page()
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+def _visible_brands(page: Any) -> list[str]:
+    return page.eval_on_selector_all(".gallery-item:not([hidden])",
+                                     "items => items.map(i => i.dataset.brand)")
+
+
+def test_script_filters_the_gallery_in_place(page: Any) -> None:
+    page.goto(f"{SITEURL}/cases/")
+    page.select_option("select[name=brand]", "Tesco")
+    assert sorted(_visible_brands(page)) == ["Tesco", "Tesco"]
+    page.select_option("select[name=verdict]", "beast")
+    assert _visible_brands(page) == ["Tesco"]
+    assert page.locator("[role=status]").inner_text() == "1 of 3 cases shown"
+    assert page.locator(".case-column-beauty").is_hidden()
+
+
+def test_script_orders_by_response_time(page: Any) -> None:
+    page.goto(f"{SITEURL}/cases/")
+    page.locator("form.case-filter select").last.select_option("response")
+    beasts = page.eval_on_selector_all(".case-column-beast .gallery-item",
+                                       "items => items.map(i => i.dataset.responseSeconds)")
+    assert beasts == ["300", "36000"]
+
+
+def test_without_script_the_facet_links_filter(browser: Any, served: str) -> None:
+    context = _context(browser, served, java_script_enabled=False)
+    tab = context.new_page()
+    try:
+        tab.goto(f"{SITEURL}/cases/")
+        tab.get_by_role("link", name="Twitter (2)").click()
+        assert tab.url == f"{SITEURL}/cases/platform/twitter/"
+        assert sorted(_visible_brands(tab)) == ["Acme", "Tesco"]
+    finally:
+        context.close()
+
+
+def test_screenshot_opens_in_a_dialog_and_escape_returns_focus(page: Any) -> None:
+    page.goto(f"{SITEURL}/2023/01/one/")
+    link = page.locator("a[data-engagement-lightbox]")
+    link.focus()
+    page.keyboard.press("Enter")
+    dialog = page.locator("dialog.case-lightbox")
+    assert dialog.evaluate("d => d.open")
+    assert dialog.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
+    page.keyboard.press("Escape")
+    assert not dialog.evaluate("d => d.open")
+    assert page.evaluate("document.activeElement.dataset.engagementLightbox") == "case-tesco-shot"
+
+
+def test_lightbox_close_button_closes_it(page: Any) -> None:
+    page.goto(f"{SITEURL}/2023/01/one/")
+    page.locator("a[data-engagement-lightbox]").click()
+    dialog = page.locator("dialog.case-lightbox")
+    dialog.get_by_role("button", name="Close").click()
+    assert not dialog.evaluate("d => d.open")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["cases/brand/tesco/by-response-time/", "2023/01/one/"])
+def test_gallery_and_cards_have_no_axe_violations(browser: Any, served: str, path: str, scheme: str) -> None:
+    context = _context(browser, served, color_scheme=scheme)
+    try:
+        tab = context.new_page()
+        tab.goto(f"{SITEURL}/{path}")
+        results = Axe().run(tab, options={"resultTypes": ["violations"]})
+    finally:
+        context.close()
+    found = [(v["id"], [node["target"] for node in v["nodes"]][:4]) for v in results.response["violations"]]
+    assert found == []
