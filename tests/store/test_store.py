@@ -106,7 +106,7 @@ def test_secret_key_is_generated_once(store: Store, store_url: str) -> None:
 def test_schema_revision_constant_is_the_migration_head() -> None:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
-    from pelican.plugins.engagement.store import MIGRATIONS
+    from pelican.plugins.engagement.store.engine import MIGRATIONS
     from pelican.plugins.engagement.store.schema import SCHEMA_REVISION
 
     config = Config()
