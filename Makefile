@@ -17,7 +17,7 @@ PORT ?= 8000
 ENDPOINT_PORT ?= 8001
 PYTEST_ARGS ?=
 
-.PHONY: help venv html run serve devserver endpoint test lint bench publish ci-build clean
+.PHONY: help venv html run serve devserver endpoint test lint bench publish ci-build clean screenshots
 
 help:
 	@echo "make run        build the site and serve it on http://$(HOST):$(PORT) with the endpoint on :$(ENDPOINT_PORT)"
@@ -29,6 +29,7 @@ help:
 	@echo "make ci-build   strict production build (publishconf.py, warnings fatal) + output checks"
 	@echo "make publish    ci-build, deploy to ENGAGEMENT_DEPLOY_TARGET, then engagement send"
 	@echo "make bench      the benchmark suite (see docs/benchmarks.md)"
+	@echo "make screenshots  the README's pictures (docs/screenshots/), from an invented example site"
 	@echo "make clean      remove $(OUTPUTDIR)/ and caches"
 
 venv: $(STAMP)
@@ -69,6 +70,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The README's pictures: builds docs/screenshots/example/ (an invented brand) and photographs its
+# pages in headless Chromium at 375 and 1280 px, light and dark. Never edit the pictures by hand.
+screenshots: $(STAMP)
+	$(BIN)/python docs/screenshots/make_screenshots.py $(SCREENSHOTS_ARGS)
 
 # Strict production build, as CI runs it: Pelican warnings are errors, then `engagement check`
 # fails on dead internal links or anchors, images without alt, invalid HTML (the Nu Html Checker,
