@@ -14,7 +14,7 @@ import secrets
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, session, url_for
 
 from pelican.plugins.engagement.endpoint import security
-from pelican.plugins.engagement.endpoint.app import EndpointContext, endpoint_context
+from pelican.plugins.engagement.endpoint.context import EndpointContext, endpoint_context
 from pelican.plugins.engagement.endpoint.errors import Refusal
 from pelican.plugins.engagement.markup import sanitize_html
 from pelican.plugins.engagement.moderation import actions as moderation

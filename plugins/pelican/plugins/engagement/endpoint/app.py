@@ -10,42 +10,26 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
 
-from flask import Flask, Request, current_app
+from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from pelican.plugins.engagement.comments.threads import Manifest
-from pelican.plugins.engagement.endpoint import errors, security
-from pelican.plugins.engagement.settings import EngagementSettings, SiteConfig
+from pelican.plugins.engagement.endpoint import (
+    admin,
+    comments,
+    errors,
+    linkbacks,
+    openapi,
+    security,
+    subscriptions,
+)
+from pelican.plugins.engagement.endpoint.context import EXTENSION, EndpointContext
+from pelican.plugins.engagement.settings import SiteConfig
 from pelican.plugins.engagement.store import Store
 
 log = logging.getLogger(__name__)
-
-EXTENSION = "engagement"
-
-
-@dataclass(frozen=True)
-class EndpointContext:
-    """What every request handler needs, built once per application."""
-
-    config: SiteConfig
-    store: Store
-    manifest: Manifest
-    secret: str
-    origins: frozenset[str]
-
-    @property
-    def settings(self) -> EngagementSettings:
-        return self.config.engagement
-
-    def thread_url(self, thread: str) -> str:
-        """The public address of a thread's article (from the manifest, else from SITEURL)."""
-        known = self.manifest.get(thread)
-        if known is not None:
-            return known.url
-        return f"{self.config.site_url}/{thread}"
 
 
 class ReaderSessionInterface(SecureCookieSessionInterface):
@@ -59,11 +43,6 @@ class ReaderSessionInterface(SecureCookieSessionInterface):
         if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
             return self.session_class()
         return super().open_session(app, request)
-
-
-def endpoint_context() -> EndpointContext:
-    """The current application's :class:`EndpointContext` (inside a request)."""
-    return current_app.extensions[EXTENSION]
 
 
 def create_app(config: SiteConfig, *, store: Store | None = None) -> Flask:
@@ -110,8 +89,6 @@ def create_app(config: SiteConfig, *, store: Store | None = None) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     """Every part of the endpoint; a new protocol adds its blueprint here."""
-    from pelican.plugins.engagement.endpoint import admin, comments, linkbacks, openapi, subscriptions
-
     app.register_blueprint(comments.blueprint)
     app.register_blueprint(comments.api)
     app.register_blueprint(subscriptions.blueprint)

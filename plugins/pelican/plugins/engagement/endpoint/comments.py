@@ -21,7 +21,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, redirect, request
 
 from pelican.plugins.engagement.endpoint import security
-from pelican.plugins.engagement.endpoint.app import EndpointContext, endpoint_context
+from pelican.plugins.engagement.endpoint.context import EndpointContext, endpoint_context
 from pelican.plugins.engagement.endpoint.errors import Refusal
 from pelican.plugins.engagement.endpoint.submission import accept_comment, normalise_thread_key
 from pelican.plugins.engagement.moderation import actions as moderation

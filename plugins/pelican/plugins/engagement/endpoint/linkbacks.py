@@ -23,7 +23,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
 from sqlalchemy import select
 
-from pelican.plugins.engagement.endpoint.app import endpoint_context
+from pelican.plugins.engagement.endpoint.context import endpoint_context
 from pelican.plugins.engagement.endpoint.errors import Refusal
 from pelican.plugins.engagement.endpoint.security import client_address, hash_ip
 from pelican.plugins.engagement.linkbacks import pingback, trackback

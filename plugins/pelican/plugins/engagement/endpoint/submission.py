@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from pelican.plugins.engagement.comments.threads import Thread
 from pelican.plugins.engagement.endpoint import security
-from pelican.plugins.engagement.endpoint.app import EndpointContext
+from pelican.plugins.engagement.endpoint.context import EndpointContext
 from pelican.plugins.engagement.endpoint.errors import Refusal
 from pelican.plugins.engagement.markup import render_comment
 from pelican.plugins.engagement.store import Entry, NewEntry, RateLimited, StoreError

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from pelican.plugins.engagement.endpoint.app import endpoint_context
+from pelican.plugins.engagement.endpoint.context import endpoint_context
 from pelican.plugins.engagement.endpoint.errors import Refusal
 from pelican.plugins.engagement.moderation import subscriptions
 
