@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bs4 import BeautifulSoup
-from pelican.plugins.engagement.comments.render import PublicEntry, RenderContext, thread_view
+from pelican.plugins.engagement.comments.entries import PublicEntry
 from pelican.plugins.engagement.comments.threads import Thread
+from pelican.plugins.engagement.comments.views import RenderContext, thread_view
 from pelican.plugins.engagement.linkbacks import trackback
 
 SEED_000 = "2014/06/understanding-customer-service-a-social-media-tale/"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from pelican.plugins.engagement.cli.common import with_site
+from pelican.plugins.engagement.comments.entries import RenderError
 from pelican.plugins.engagement.comments.rebuild import RebuildError, rebuild_threads
-from pelican.plugins.engagement.comments.render import RenderError
 from pelican.plugins.engagement.comments.splice import PageIndex, SpliceError
 from pelican.plugins.engagement.settings import SiteConfig
 

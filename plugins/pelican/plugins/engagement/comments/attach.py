@@ -5,7 +5,7 @@
 fragments: ``comments_html`` (the thread and the form), ``linkbacks_html``, ``count_html`` ("N
 replies" in lists) and ``jsonld_script(base)``. Each time a fragment is placed, the page being
 written is noted (``content_written`` tells us its path), and at ``finalized`` the page index,
-the extra comment pages and the comment feeds are written. ``rebuild.py`` later uses that index
+the extra comment pages and the comment feeds are written. :mod:`.rebuild` later uses that index
 to update only the pages an approval touched.
 """
 
@@ -20,16 +20,11 @@ from typing import Any
 from markupsafe import Markup
 
 from pelican.plugins.engagement.build import state
-from pelican.plugins.engagement.comments.render import (
-    FragmentRenderer,
-    RenderContext,
-    RenderError,
-    ThreadView,
-    load_approved,
-    thread_view,
-)
-from pelican.plugins.engagement.comments.splice import PageIndex, write_comment_pages
+from pelican.plugins.engagement.comments.entries import RenderError, load_approved
+from pelican.plugins.engagement.comments.render import FragmentRenderer, render_thread
+from pelican.plugins.engagement.comments.splice import PageIndex
 from pelican.plugins.engagement.comments.threads import thread_for
+from pelican.plugins.engagement.comments.views import RenderContext, ThreadView, thread_view
 
 EXTRAS_KEY = "pages"
 
@@ -152,15 +147,18 @@ def page_written(path: str, context: Mapping[str, Any]) -> None:
 
 def finish(pelican: Any) -> None:
     """``finalized``: extra comment pages, comment feeds and the page index for the fast path."""
-    from pelican.plugins.engagement.comments import feeds
+    from pelican.plugins.engagement.comments import write
 
     pages = state(pelican.settings).extras.get(EXTRAS_KEY)
     if pages is None:
         return
+    output = pages.output_path
     for key, view in pages.views.items():
+        # Pelican wrote page 1 through the theme; the rest of the thread is rendered here.
+        thread = render_thread(pages.renderer, view, pages.index.jsonld.get(key), first_page=2)
         article_file = pages.index.articles.get(key)
         if article_file:  # also clears pages a thread no longer has (output kept between builds)
-            write_comment_pages(pages.output_path, article_file, pages.renderer, view,
-                                pages.index.jsonld.get(key))
-    feeds.write_all(pages.output_path, pages.views.values(), pages.renderer.context)
-    pages.index.save(pages.output_path)
+            write.write_comment_pages(output, article_file, thread)
+        write.write_thread_feed(output, thread)
+    write.write_site_feed(output, pages.views.values(), pages.renderer.context)
+    pages.index.save(output)

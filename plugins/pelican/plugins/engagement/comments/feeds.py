@@ -9,17 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from pathlib import Path
 
 from feedgenerator import Atom1Feed
 
-from pelican.plugins.engagement.comments.render import (
+from pelican.plugins.engagement.comments.views import (
     CommentNode,
     RenderContext,
     ThreadView,
-    comments_feed_path,
 )
-from pelican.plugins.engagement.comments.splice import write_atomic
 
 SITE_FEED_PATH = "feeds/comments.atom.xml"
 
@@ -93,29 +90,3 @@ def site_feed(views: Iterable[ThreadView], context: RenderContext) -> str:
     for view, node in pairs:
         _add_comment(feed, view, node)
     return feed.writeString("utf-8")
-
-
-def write_thread_feed(output_path: Path, view: ThreadView) -> bool:
-    """Write (or, once a thread has no comments left, remove) its feed; True when it changed.
-
-    A thread without comments has no feed (the page links one only when there are comments):
-    thousands of empty feeds would only slow the build down.
-    """
-    path = Path(output_path) / comments_feed_path(view.key)
-    if not view.comment_count:
-        if path.exists():
-            path.unlink()
-            return True
-        return False
-    return write_atomic(path, thread_feed(view))
-
-
-def write_site_feed(output_path: Path, views: Iterable[ThreadView], context: RenderContext) -> bool:
-    return write_atomic(Path(output_path) / SITE_FEED_PATH, site_feed(views, context))
-
-
-def write_all(output_path: Path, views: Iterable[ThreadView], context: RenderContext) -> None:
-    views = list(views)
-    for view in views:
-        write_thread_feed(output_path, view)
-    write_site_feed(output_path, views, context)

@@ -2,10 +2,10 @@
 
 Pelican 4.12 can no longer write selected pages (``WRITE_SELECTED`` went in 4.9), and a full build
 of a large site takes tens of seconds. The full build therefore leaves behind a page index
-(``splice.PageIndex``) of where each thread's fragments are; :func:`rebuild_threads` renders the
-changed threads' fragments with the same templates and code as the build and splices them into
-those files, then rewrites the extra comment pages and the comment feeds. It never loads the site's
-content. A full build gives the same bytes (``tests/rebuild`` checks it).
+(``splice.PageIndex``) of where each thread's fragments are; :func:`rebuild_threads` renders each
+changed thread completely first (``render.render_thread``: fragments, extra pages, feed), then hands
+the finished set to :mod:`.write`, which splices it into those files and writes the rest. It never
+loads the site's content. A full build gives the same bytes (``tests/comments/test_rebuild*.py`` check it).
 """
 
 from __future__ import annotations
@@ -19,26 +19,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from pelican.plugins.engagement.comments import feeds
-from pelican.plugins.engagement.comments.render import (
-    FragmentRenderer,
-    RenderContext,
-    ThreadView,
-    comments_feed_path,
-    latest_thread_keys,
-    load_approved,
-    thread_view,
-)
-from pelican.plugins.engagement.comments.splice import (
-    PageIndex,
-    SpliceError,
-    fragments_for,
-    index_path,
-    splice_page,
-    write_atomic,
-    write_comment_pages,
-)
+from pelican.plugins.engagement.comments.entries import latest_thread_keys, load_approved
+from pelican.plugins.engagement.comments.render import FragmentRenderer, render_thread
+from pelican.plugins.engagement.comments.splice import PageIndex, SpliceError, index_path
 from pelican.plugins.engagement.comments.threads import Thread
+from pelican.plugins.engagement.comments.views import RenderContext, thread_view
+from pelican.plugins.engagement.comments.write import (
+    splice_shown_pages,
+    write_comment_pages,
+    write_site_feed,
+    write_thread_feed,
+)
 from pelican.plugins.engagement.settings import SiteConfig
 
 __all__ = ["RebuildError", "RebuildReport", "rebuild_threads"]
@@ -82,22 +73,6 @@ def _threads(path: Path) -> dict[str, Thread]:
     except FileNotFoundError:
         raise RebuildError(f"{path} not found: build the site once before a rebuild") from None
     return {key: Thread(**data) for key, data in document.get("threads", {}).items()}
-
-
-def _update_files(output: Path, index: PageIndex, view: ThreadView, fragments: dict[str, str],
-                  report: RebuildReport) -> None:
-    for relative in sorted(index.files.get(view.key, ())):
-        path = output / relative
-        try:
-            text = path.read_text("utf-8")
-        except FileNotFoundError:
-            raise RebuildError(f"{relative} is gone since the last build: run a full build") from None
-        new_text, replaced = splice_page(text, view.key, fragments, (view.url, view.jsonld()))
-        if not replaced:
-            raise RebuildError(f"{relative} has no engagement markers for {view.key} (the theme changed "
-                               "since the last build?): run a full build")
-        if write_atomic(path, new_text):
-            report.written.append(relative)
 
 
 def rebuild_threads(config: SiteConfig, threads: Iterable[str], *, now: datetime | None = None
@@ -159,18 +134,17 @@ def _rebuild(config: SiteConfig, threads: set[str], now: datetime | None) -> Reb
     renderer = FragmentRenderer(config.pelican, context)
     feed_keys = latest_thread_keys(config.engagement, config.base_dir, context.feed_items)
     approved = load_approved(config.engagement, config.base_dir, threads=set(wanted) | feed_keys)
-    for key, thread in wanted.items():
-        view = thread_view(thread, approved.get(key, []), context, now)
-        _update_files(output, index, view, fragments_for(renderer, view, index.jsonld.get(key)), report)
-        if key in index.articles:
-            pages = write_comment_pages(output, index.articles[key], renderer, view, index.jsonld.get(key))
-            report.written += [str(p.relative_to(output)) for p in pages]
-        if feeds.write_thread_feed(output, view):
-            report.written.append(comments_feed_path(key))
-        report.threads.append(key)
-    feed_views = [thread_view(t, approved.get(k, []), context, now)
-                  for k in sorted(feed_keys) if (t := manifest.get(k)) is not None]
-    if report.threads and feeds.write_site_feed(output, feed_views, context):
-        report.written.append(feeds.SITE_FEED_PATH)
+    rendered = [render_thread(renderer, thread_view(thread, approved.get(key, []), context, now),
+                              index.jsonld.get(key))
+                for key, thread in wanted.items()]
+    for thread in rendered:
+        report.written += splice_shown_pages(output, index, thread)
+        if thread.key in index.articles:
+            report.written += write_comment_pages(output, index.articles[thread.key], thread)
+        report.written += write_thread_feed(output, thread)
+        report.threads.append(thread.key)
+    if report.threads:
+        feed_views = [thread_view(t, approved.get(k, []), context, now)
+                      for k in sorted(feed_keys) if (t := manifest.get(k)) is not None]
+        report.written += write_site_feed(output, feed_views, context)
     return report
-

@@ -11,20 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pelican.plugins.engagement.comments.render import (
-    FragmentRenderer,
-    ThreadView,
-    comments_base,
-    marker,
-    page_path,
-)
+from pelican.plugins.engagement.comments.render import marker
 
 INDEX_VERSION = 1
 #: Fragment kinds the fast path may find in a page, in the order it replaces them.
@@ -132,15 +125,6 @@ class PageIndex:
         return index
 
 
-def fragments_for(renderer: FragmentRenderer, view: ThreadView, jsonld_base: Mapping[str, Any] | None
-                  ) -> dict[str, str]:
-    """Every fragment of one thread, rendered for the thread's first page."""
-    rendered = {kind: renderer.fragment(kind, view) for kind in ("comments", "linkbacks", "count")}
-    if jsonld_base is not None:
-        rendered["jsonld"] = renderer.jsonld_script(view, jsonld_base)
-    return rendered
-
-
 def splice_page(text: str, key: str, fragments: Mapping[str, str],
                 jsonld: tuple[str, Mapping[str, Any]] | None = None) -> tuple[str, int]:
     """Put ``fragments`` of thread ``key`` into a page's HTML; (new text, fragments replaced).
@@ -187,53 +171,3 @@ def _merge_inline_jsonld(text: str, url: str, comments: Mapping[str, Any]) -> tu
         replacement = str(htmlsafe_json_dumps(data, sort_keys=True))
         return text[:start] + replacement + text[finish:], 1
     return text, 0
-
-
-def comments_dir(output_path: Path, key: str) -> Path:
-    return Path(output_path) / comments_base(key)
-
-
-def write_comment_pages(
-    output_path: Path, article_file: str, renderer: FragmentRenderer, view: ThreadView,
-    jsonld_base: Mapping[str, Any] | None,
-) -> list[Path]:
-    """Pages 2… of a long thread, each the article's page with that page's comments in it.
-
-    Pages that no longer exist (the thread shrank) are removed, and ``comments/index.json`` maps
-    every comment to its page so a permalink that moved still finds its comment (comments.js).
-    """
-    output_path = Path(output_path)
-    folder = comments_dir(output_path, view.key)
-    written: list[Path] = []
-    if view.num_pages == 1:
-        if folder.is_dir():
-            shutil.rmtree(folder)
-        return written
-    article_html = (output_path / article_file).read_text("utf-8")
-    for number in range(2, view.num_pages + 1):
-        page = view.on_page(number)
-        html, replaced = splice_page(article_html, view.key, fragments_for(renderer, page, jsonld_base),
-                                     (page.url, page.jsonld()))
-        if not replaced:
-            raise SpliceError(f"{article_file} has no engagement markers for {view.key}")
-        target = output_path / page_path(view.key, number) / "index.html"
-        if write_atomic(target, html):
-            written.append(target)
-    _remove_pages_beyond(folder / "page", view.num_pages)
-    locations = {str(i): view.context.absolute(page_path(view.key, n))
-                 for i, n in sorted(view.comment_pages().items())}
-    if write_atomic(folder / "index.json", json.dumps(locations, sort_keys=True, separators=(",", ":"))):
-        written.append(folder / "index.json")
-    return written
-
-
-def _remove_pages_beyond(folder: Path, last: int) -> None:
-    if not folder.is_dir():
-        return
-    for child in folder.iterdir():
-        if child.is_dir() and child.name.isdigit() and int(child.name) > last:
-            shutil.rmtree(child)
-
-
-def relative_paths(paths: Iterable[Path], output_path: Path) -> list[str]:
-    return sorted(str(Path(p).relative_to(output_path)) for p in paths)
