@@ -10,12 +10,24 @@ ENGAGEMENT := $(BIN)/engagement
 
 INPUTDIR := content
 OUTPUTDIR := output
+# The strict production build (`make ci-build`, `make publish`) has its own folder, so it never wipes
+# the development site `make run` is serving (publishconf.py sets the same OUTPUT_PATH).
+CI_OUTPUTDIR := output-ci
 CONFFILE := pelicanconf.py
 PUBLISHCONF := publishconf.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 ENDPOINT_PORT ?= 8001
 PYTEST_ARGS ?=
+# Where `make test` looks for a PostgreSQL server (trust auth, database `test`): when one answers,
+# the PostgreSQL tests run, as they do in CI (.ci/run calls `make test`).
+POSTGRES_PROBE ?= 127.0.0.1:5432
+
+# The development site's addresses follow the ports: pelicanconf.py reads these two variables, so
+# `make run PORT=8100 ENDPOINT_PORT=8101` builds pages whose links, stylesheets and comment form
+# point at the ports actually served.
+html run serve devserver endpoint: export DEV_SITEURL = http://$(HOST):$(PORT)
+html run serve devserver endpoint: export DEV_ENDPOINT_URL = http://$(HOST):$(ENDPOINT_PORT)
 
 .PHONY: help venv html run serve devserver endpoint test lint bench publish ci-build clean screenshots
 
@@ -26,11 +38,11 @@ help:
 	@echo "make devserver  rebuild on change and serve"
 	@echo "make endpoint   run only the comment/mention endpoint"
 	@echo "make lint       ruff"
-	@echo "make ci-build   strict production build (publishconf.py, warnings fatal) + output checks"
-	@echo "make publish    ci-build, deploy to ENGAGEMENT_DEPLOY_TARGET, then engagement send"
+	@echo "make ci-build   strict production build into $(CI_OUTPUTDIR)/ (publishconf.py, warnings fatal) + checks"
+	@echo "make publish    ci-build, deploy $(CI_OUTPUTDIR)/ to ENGAGEMENT_DEPLOY_TARGET, then engagement send"
 	@echo "make bench      the benchmark suite (see docs/benchmarks.md)"
 	@echo "make screenshots  the README's pictures (docs/screenshots/), from an invented example site"
-	@echo "make clean      remove $(OUTPUTDIR)/ and caches"
+	@echo "make clean      remove $(OUTPUTDIR)/, $(CI_OUTPUTDIR)/ and caches"
 
 venv: $(STAMP)
 
@@ -63,7 +75,11 @@ endpoint: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@postgres="$${ENGAGEMENT_TEST_POSTGRES_URL:-$$($(BIN)/python .ci/postgres_url.py $(POSTGRES_PROBE))}"; \
+	if [ -n "$$postgres" ]; then echo "PostgreSQL tests: $$postgres"; \
+	else echo "PostgreSQL tests skipped: no server answers on $(POSTGRES_PROBE)"; fi; \
+	echo "$(BIN)/python -m pytest $(PYTEST_ARGS)"; \
+	ENGAGEMENT_TEST_POSTGRES_URL="$$postgres" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -82,13 +98,13 @@ screenshots: $(STAMP)
 # CHECK_ARGS="--validator html5lib" checks without Java; CHECK_ARGS=--external also probes links out.
 CHECK_ARGS ?= --validator vnu
 ci-build: $(STAMP)
-	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) --fatal warnings
-	$(ENGAGEMENT) check $(OUTPUTDIR) --settings $(PUBLISHCONF) $(CHECK_ARGS)
+	$(PELICAN) $(INPUTDIR) -o $(CI_OUTPUTDIR) -s $(PUBLISHCONF) --fatal warnings
+	$(ENGAGEMENT) check $(CI_OUTPUTDIR) --settings $(PUBLISHCONF) $(CHECK_ARGS)
 
-# Production build and checks, then copy output/ to ENGAGEMENT_DEPLOY_TARGET (rsync or s3://).
+# Production build and checks, then copy output-ci/ to ENGAGEMENT_DEPLOY_TARGET (rsync or s3://).
 publish: ci-build
-	$(ENGAGEMENT) deploy --settings $(PUBLISHCONF) --output $(OUTPUTDIR)
+	$(ENGAGEMENT) deploy --settings $(PUBLISHCONF) --output $(CI_OUTPUTDIR)
 	$(ENGAGEMENT) send --settings $(PUBLISHCONF)
 
 clean:
-	rm -rf $(OUTPUTDIR) cache .pytest_cache .ruff_cache
+	rm -rf $(OUTPUTDIR) $(CI_OUTPUTDIR) cache .pytest_cache .ruff_cache

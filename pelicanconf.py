@@ -1,15 +1,18 @@
 """Development settings: `make run` and `make html` build with these.
 
 SITEURL is the address `make run` serves, so links, feeds and the trackback/webmention targets in
-the pages work locally exactly as they will in production (see publishconf.py).
+the pages work locally exactly as they will in production (see publishconf.py). The Makefile sets
+DEV_SITEURL and DEV_ENDPOINT_URL from its PORT and ENDPOINT_PORT, so `make run PORT=8100
+ENDPOINT_PORT=8101` gives pages that point at the ports being served.
 """
 
+import os
 from pathlib import Path
 
 AUTHOR = "CXperience Blog"
 SITENAME = "CXperience"
 SITESUBTITLE = "Social customer service: the beauties, the beasts and the lessons"
-SITEURL = "http://127.0.0.1:8000"
+SITEURL = os.environ.get("DEV_SITEURL") or "http://127.0.0.1:8000"
 
 PATH = "content"
 ARTICLE_PATHS = ["articles"]
@@ -114,7 +117,7 @@ MASTODON_SHARE_URL = "https://s2f.kytta.dev/"
 OG_LOCALE = "en_GB"
 
 # --- engagement plugin (see README, "Configuration reference") ---------------------------------
-ENGAGEMENT_ENDPOINT_URL = "http://127.0.0.1:8001"
+ENGAGEMENT_ENDPOINT_URL = os.environ.get("DEV_ENDPOINT_URL") or "http://127.0.0.1:8001"
 ENGAGEMENT_DATABASE_URL = "sqlite:///var/engagement.sqlite3"
 # Local development only: lets the endpoint verify sources served on this machine.
 ENGAGEMENT_ALLOWED_PRIVATE_HOSTS = ["127.0.0.1", "localhost"]

@@ -9,6 +9,9 @@ from pelicanconf import *  # noqa: F403
 SITEURL = os.environ.get("SITEURL", "https://cxperience.example.org")
 FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
+# Its own folder: the strict build (`make ci-build`, `make publish`) never wipes the development
+# site in output/ that `make run` may be serving, even when it fails half way.
+OUTPUT_PATH = "output-ci"
 DELETE_OUTPUT_DIRECTORY = True
 
 ENGAGEMENT_ENDPOINT_URL = os.environ.get(
