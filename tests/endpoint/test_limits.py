@@ -111,6 +111,17 @@ def test_forwarded_address_counts_only_behind_a_trusted_proxy(start_endpoint) ->
     ]
 
 
+def test_behind_one_proxy_only_the_address_it_appended_counts(start_endpoint) -> None:
+    trusting = start_endpoint(RATE_LIMIT=1, TRUSTED_PROXIES=1)
+
+    def forwarded(chain: str) -> int:
+        return requests.post(f"{trusting.url}/api/comments", json=comment_fields(),
+                             headers={"X-Forwarded-For": chain}, timeout=10).status_code
+
+    # What the client wrote comes first; the proxy appends the address it saw (203.0.113.1).
+    assert [forwarded("198.51.100.1, 203.0.113.1"), forwarded("198.51.100.2, 203.0.113.1")] == [201, 429]
+
+
 def test_forwarded_address_is_ignored_by_default(endpoint: Endpoint) -> None:
     statuses = {
         requests.post(f"{endpoint.url}/api/comments", json=comment_fields(),

@@ -28,6 +28,7 @@ def register() -> None:
     signals.article_generator_finalized.connect(linkback_pages.attach)
     signals.finalized.connect(linkback_avatars.copy_to_output)
     signals.finalized.connect(linkback_pages.write_headers_file)
+    signals.finalized.connect(linkback_pages.write_nginx_map)
 
     from pelican.plugins.engagement.cases import galleries
     from pelican.plugins.engagement.cases import markdown_ext as case_markdown

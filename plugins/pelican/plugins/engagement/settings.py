@@ -91,7 +91,9 @@ class EngagementSettings:
     TRUSTED_PROXIES: int = _setting(
         0,
         "Reverse proxies in front of the endpoint whose X-Forwarded-For/-Proto/-Host headers to "
-        "trust (rate limits key on the client address). 0: use the connecting address.",
+        "trust (rate limits key on the client address): the client is the X-Forwarded-For element "
+        "this many places from the right, the one the nearest proxy appended with 1, never what "
+        "the client sent itself. 0: use the connecting address.",
         env=True,
     )
 
@@ -152,6 +154,12 @@ class EngagementSettings:
         "",
         "When set (e.g. \"_headers\" for Netlify or Cloudflare Pages), the build writes this file in "
         "OUTPUT_PATH with each open article's Link rel=webmention and X-Pingback headers.",
+    )
+    NGINX_HEADERS_MAP: str = _setting(
+        "",
+        "When set (e.g. \"engagement/headers.nginx\"), the build writes the same headers as nginx "
+        "map blocks to this path in OUTPUT_PATH; deploy/nginx/site.conf includes it (reload nginx "
+        "after a build that adds articles).",
     )
     LINKBACK_RATE_LIMIT: int = _setting(
         20, "Trackbacks, pingbacks and webmentions one client may send per LINKBACK_RATE_WINDOW."

@@ -8,7 +8,8 @@ protocol is enabled, there is an endpoint, and the article still accepts respons
 HTML is not the only place: Webmention senders look at the HTTP ``Link`` header first, and Pingback
 clients at ``X-Pingback``. A static host can only send those if told to, so with
 ``ENGAGEMENT_HEADERS_FILE = "_headers"`` the build writes them in the format Netlify and Cloudflare
-Pages read (one block per article path).
+Pages read (one block per article path); with ``ENGAGEMENT_NGINX_HEADERS_MAP`` it writes them as
+nginx ``map`` blocks that ``deploy/nginx/site.conf`` includes.
 """
 
 from __future__ import annotations
@@ -56,20 +57,48 @@ def attach(generator: Any) -> None:
                                                    open_=thread.accepts_comments()[0])
 
 
+def discovery_headers(pelican: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+    """``(thread key, [(header, value), …])`` for every open article, sorted by key.
+
+    The one source of the host-side headers, whatever format a host reads them in.
+    """
+    settings = state(pelican.settings).settings
+    found = []
+    for key, thread in sorted(state(pelican.settings).threads.items()):
+        endpoints = endpoints_for(key, settings, open_=thread.accepts_comments()[0])
+        headers = []
+        if endpoints.webmention:
+            headers.append(("Link", f'<{endpoints.webmention}>; rel="webmention"'))
+        if endpoints.pingback:
+            headers.append(("X-Pingback", endpoints.pingback))
+        if headers:
+            found.append((key, headers))
+    return found
+
+
 def write_headers_file(pelican: Any) -> None:
     """``finalized``: the ``Link``/``X-Pingback`` headers of every open article, for the host."""
     settings = state(pelican.settings).settings
     if not settings.HEADERS_FILE:
         return
-    blocks = []
-    for key, thread in sorted(state(pelican.settings).threads.items()):
-        endpoints = endpoints_for(key, settings, open_=thread.accepts_comments()[0])
-        lines = []
-        if endpoints.webmention:
-            lines.append(f'  Link: <{endpoints.webmention}>; rel="webmention"')
-        if endpoints.pingback:
-            lines.append(f"  X-Pingback: {endpoints.pingback}")
-        if lines:
-            blocks.append("\n".join([f"/{key}", *lines]))
+    blocks = [
+        "\n".join([f"/{key}", *(f"  {name}: {value}" for name, value in headers)])
+        for key, headers in discovery_headers(pelican)
+    ]
     path = Path(pelican.settings["OUTPUT_PATH"]) / settings.HEADERS_FILE
     path.write_text("".join(block + "\n\n" for block in blocks), "utf-8")
+
+
+def write_nginx_map(pelican: Any) -> None:
+    """``finalized``: the same headers as nginx ``map`` blocks, for ``deploy/nginx/site.conf``."""
+    settings = state(pelican.settings).settings
+    if not settings.NGINX_HEADERS_MAP:
+        return
+    from pelican.plugins.engagement.linkbacks.nginx import nginx_maps
+
+    path = Path(pelican.settings["OUTPUT_PATH"]) / settings.NGINX_HEADERS_MAP
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # nginx may reload at any moment: it must never read half a file.
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(nginx_maps(discovery_headers(pelican)), "utf-8")
+    partial.replace(path)
