@@ -34,6 +34,8 @@ TOKEN = "deploy-test-admin-token-0123456789"
 RATE_LIMIT = 2
 HEADERS_MAP = "engagement/headers.nginx"
 
+pytestmark = pytest.mark.nginx
+
 
 class SourceAddress(HTTPAdapter):
     """Connect from a chosen loopback address, so nginx sees a client of its own."""
@@ -115,7 +117,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     }
     output = build_site(root, content, **values)
     settings_file = write_settings_file(root / "sitesettings.py", values)
-    with gunicorn(settings_file, workers=2) as server:
+    # As deploy/systemd and deploy/compose.yaml run it: gthread workers.
+    with gunicorn(settings_file, workers=2, args=("--worker-class", "gthread", "--threads", "4")) as server:
         prefix = root / "nginx"
         main = nginx.write_config(prefix, {
             "ENGAGEMENT_LISTEN": url.removeprefix("http://"),

@@ -49,6 +49,7 @@ def test_control_characters_are_refused():
         quote("a\nb")
 
 
+@pytest.mark.nginx
 def test_nginx_reads_the_map_back(tmp_path):
     """Awkward paths and a "$" in the endpoint URL still give a map nginx accepts."""
     text = nginx_maps([

@@ -69,6 +69,8 @@ class Gunicorn:
     settings_file: Path
     log_file: Path
     workers: int = WORKERS
+    #: More gunicorn options (``("--worker-class", "gthread")``), before the app path.
+    args: tuple[str, ...] = ()
     process: subprocess.Popen[bytes] | None = None
     url: str = ""
 
@@ -79,7 +81,8 @@ class Gunicorn:
         log = self.log_file.open("ab")
         self.process = subprocess.Popen(
             [str(GUNICORN), "--workers", str(self.workers), "--bind", f"127.0.0.1:{port}",
-             "--graceful-timeout", "2", "--timeout", "60", "pelican.plugins.engagement.endpoint.wsgi:app"],
+             "--graceful-timeout", "2", "--timeout", "60", *self.args,
+             "pelican.plugins.engagement.endpoint.wsgi:app"],
             cwd=self.settings_file.parent, env=env, stdout=log, stderr=log,
             start_new_session=True,  # its own process group: SIGKILL reaches master and workers
         )
