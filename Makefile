@@ -99,7 +99,7 @@ screenshots: $(STAMP)
 CHECK_ARGS ?= --validator vnu
 ci-build: $(STAMP)
 	$(PELICAN) $(INPUTDIR) -o $(CI_OUTPUTDIR) -s $(PUBLISHCONF) --fatal warnings
-	$(ENGAGEMENT) check $(CI_OUTPUTDIR) --settings $(PUBLISHCONF) $(CHECK_ARGS)
+	$(ENGAGEMENT) check $(CI_OUTPUTDIR) --settings $(PUBLISHCONF) --content $(INPUTDIR) $(CHECK_ARGS)
 
 # Production build and checks, then copy output-ci/ to ENGAGEMENT_DEPLOY_TARGET (rsync or s3://).
 publish: ci-build

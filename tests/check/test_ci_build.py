@@ -65,3 +65,8 @@ def test_a_build_that_stops_leaves_the_development_site_alone(tmp_path: Path) ->
     assert result.returncode != 0
     assert "brand" in result.stdout + result.stderr
     assert (project / "output" / "index.html").read_text("utf-8") == DEV_PAGE
+
+
+def test_ci_build_names_the_markdown_line(broken_page: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    _project, result = broken_page
+    assert "content/articles/broken-on-purpose.md:7: link: <a> points to /2031/01/nowhere/" in result.stdout

@@ -46,3 +46,10 @@ def register() -> None:
     signals.content_written.connect(comment_pages.page_written)
     signals.finalized.connect(comment_pages.finish)
     signals.finalized.connect(assets.copy_to_output)
+
+    # Which source file each page came from, so `engagement check` names the Markdown line to fix.
+    from pelican.plugins.engagement import sources
+
+    signals.article_generator_finalized.connect(sources.collect)
+    signals.page_generator_finalized.connect(sources.collect)
+    signals.finalized.connect(sources.write)

@@ -85,10 +85,12 @@ def check_reference(
     target = resolver.target(absolute)
     if target.path is None:
         return Problem(page_path, reference.line, "link",
-                       f"<{reference.tag}> points to {reference.url}, which is not in the output")
+                       f"<{reference.tag}> points to {reference.url}, which is not in the output",
+                       target=reference.url)
     if not _anchor_exists(pages, target):
         return Problem(page_path, reference.line, "anchor",
-                       f"{reference.url}: no element with id {target.fragment!r} in {target.path}")
+                       f"{reference.url}: no element with id {target.fragment!r} in {target.path}",
+                       target=reference.url)
     return None
 
 

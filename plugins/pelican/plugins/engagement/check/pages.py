@@ -99,7 +99,7 @@ def _image_problems(soup: BeautifulSoup, path: str) -> list[Problem]:
     # An empty alt="" is right for a decorative image (WCAG H67); a missing one is never right.
     return [
         Problem(path, img.sourceline or 0, "alt",
-                f"image {img.get('src', '(no src)')!s} has no alt attribute")
+                f"image {img.get('src', '(no src)')!s} has no alt attribute", target=str(img.get("src", "")))
         for img in soup.find_all("img")
         if not img.has_attr("alt")
     ]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pelican.plugins.engagement.check import external, feeds, links, validity
+from pelican.plugins.engagement.check import external, feeds, links, origins, validity
 from pelican.plugins.engagement.check.pages import PageCache, Reference
 from pelican.plugins.engagement.check.report import Problem
 from pelican.plugins.engagement.net import FetchPolicy
@@ -27,6 +27,9 @@ class CheckOptions:
     validator: str = "auto"
     #: Limits of the external probes.
     fetch_policy: FetchPolicy = field(default_factory=FetchPolicy)
+    #: The content folder the site was built from (Pelican's PATH): a problem in an article then
+    #: also names the Markdown file and line (through the build's ``engagement/sources.json``).
+    content: Path | None = None
 
 
 def html_files(root: Path) -> list[str]:
@@ -76,4 +79,4 @@ def check_output(
     if options.external:
         say(f"probing {len(outbound)} external links")
         problems += external.check_external(outbound, options.fetch_policy)
-    return sorted(problems)
+    return origins.trace(sorted(problems), root, options.content, options.site_url)

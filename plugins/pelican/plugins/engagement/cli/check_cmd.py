@@ -15,14 +15,24 @@ from pelican.plugins.engagement.net import FetchPolicy
 
 
 def _site_options(settings_file: str | None, site_url: str | None) -> tuple[str, tuple[str, ...],
-                                                                           FetchPolicy]:
-    """SITEURL, the endpoint URL (never followed) and the fetch limits from the settings file."""
+                                                                           FetchPolicy, Path | None]:
+    """SITEURL, the endpoint URL (never followed), the fetch limits and the content folder."""
     if settings_file is None or not Path(settings_file).is_file():
-        return (site_url or "").rstrip("/"), (), FetchPolicy()
+        return (site_url or "").rstrip("/"), (), FetchPolicy(), None
     config = load_config(settings_file)
     endpoint = config.engagement.ENDPOINT_URL
     ignore = (endpoint.rstrip("/") + "/",) if endpoint else ()
-    return (site_url or config.site_url).rstrip("/"), ignore, FetchPolicy.from_settings(config.engagement)
+    content = _shorter(Path(config.pelican["PATH"])) if config.pelican.get("PATH") else None
+    return ((site_url or config.site_url).rstrip("/"), ignore, FetchPolicy.from_settings(config.engagement),
+            content)
+
+
+def _shorter(path: Path) -> Path:
+    """``path`` relative to the current folder when it lies below it: what an editor clicks on."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 @click.command("check")
@@ -38,20 +48,24 @@ def _site_options(settings_file: str | None, site_url: str | None) -> tuple[str,
 @click.option("--validator", type=click.Choice(VALIDATORS), default="auto", show_default=True,
               help="HTML validator: vnu (Nu Html Checker, needs Java), html5lib (parse errors only), "
                    "auto (vnu when Java is there) or none.")
+@click.option("--content", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The content folder the site was built from, to name the Markdown file and line of a "
+                   "problem in an article. Default: PATH from the settings file.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the problems.")
 def check_command(output: Path, settings_file: str | None, site_url: str | None, ignore: tuple[str, ...],
-                  external: bool, validator: str, quiet: bool) -> None:
+                  external: bool, validator: str, content: Path | None, quiet: bool) -> None:
     """Check a built site in OUTPUT; exit status 1 when anything is broken.
 
     Internal links and anchors that point nowhere, images without an alt attribute, invalid HTML,
     feeds that do not parse and embed cards rendered without a snapshot entry are reported as
-    FILE:LINE: KIND: MESSAGE, one per line.
+    FILE:LINE: KIND: MESSAGE, one per line. A link or image an article's Markdown holds is reported
+    at its line there, followed by the built page's file and line.
     """
     if settings_file is None and Path("pelicanconf.py").is_file():
         settings_file = "pelicanconf.py"
-    url, endpoint_ignore, policy = _site_options(settings_file, site_url)
+    url, endpoint_ignore, policy, settings_content = _site_options(settings_file, site_url)
     options = CheckOptions(site_url=url, ignore=endpoint_ignore + ignore, external=external,
-                           validator=validator, fetch_policy=policy)
+                           validator=validator, fetch_policy=policy, content=content or settings_content)
 
     def progress(message: str) -> None:
         if not quiet:
