@@ -199,7 +199,7 @@ def post_pending_comment(page: Any) -> None:
     ``photograph`` removes it from the store after the picture, so the queue stays as seeded."""
     page.locator("#comments .eg-reply").first.click()
     page.fill("#cf-name", "Priya Example")
-    page.fill("#cf-website", "https://priya.example")
+    page.fill("#cf-website", "priya.example")
     page.fill("#cf-body", "Sam, the lattes were hot this morning. Thank you for *actually* listening.")
     page.click("#comment-form [type=submit]")
     page.wait_for_selector(".eg-pending-comment")

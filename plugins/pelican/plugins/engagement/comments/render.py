@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pelican.plugins.engagement.comments.monogram import monogram
 from pelican.plugins.engagement.comments.views import RenderContext, ThreadView, page_path
 
 PLUGIN_TEMPLATES = Path(__file__).parents[1] / "templates"
@@ -70,6 +71,7 @@ class FragmentRenderer:
             **options,
         )
         self.env.filters.update(pelican.get("JINJA_FILTERS", {}))
+        self.env.filters.setdefault("monogram", monogram)  # comments' avatars (a site may override)
         self.env.globals.update(pelican.get("JINJA_GLOBALS", {}))
         self.context = context
         self._available: dict[str, bool] = {}

@@ -16,6 +16,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, request
@@ -138,6 +139,7 @@ def post_json() -> tuple[Response, int]:
     body = public_entry(entry) | {
         "status": entry.status,
         "message": PENDING_MESSAGE if entry.status == "pending" else APPROVED_MESSAGE,
+        "created_at_text": display_time(ctx, entry.created_at),
     }
     response = jsonify(body)
     _follow_up(response, ctx, entry)
@@ -213,6 +215,14 @@ class ThreadCache:
             while len(self._documents) > self.size:
                 self._documents.popitem(last=False)
         return document
+
+
+def display_time(ctx: EndpointContext, moment: datetime) -> str:
+    """``moment`` as the static pages print it (the site's date format and time zone), so the
+    script shows a reader's own new comment dated exactly like the comments around it."""
+    from pelican.plugins.engagement.comments.views import RenderContext
+
+    return RenderContext.from_settings(ctx.config.pelican, ctx.settings).format_date(moment)
 
 
 def public_entry(entry: Entry) -> dict[str, Any]:

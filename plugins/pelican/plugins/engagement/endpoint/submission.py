@@ -170,19 +170,29 @@ def _email(value: str, back: str) -> str | None:
 
 
 def _website(value: str, back: str) -> str | None:
+    """The reader's website as a full http(s) address. A bare domain ("example.org", or
+    "//example.org") gets ``https://``, as the form and the README promise; anything that is not
+    a web address (another scheme, no dot in the host, a broken port or IPv6 literal) is refused."""
     if not value:
         return None
-    if "://" not in value and not value.lower().startswith(("mailto:", "javascript:", "data:")):
+    if value.startswith("//"):
+        value = "https:" + value
+    elif "://" not in value and not value.lower().startswith(("mailto:", "javascript:", "data:")):
         value = "https://" + value
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        scheme, host = parts.scheme.lower(), parts.hostname
+        _port = parts.port  # a port that is not a number from 0 to 65535 raises here
+    except ValueError:  # "https://[::1" (an unclosed IPv6 literal), "example.org:99999"
+        scheme, host = "", None
     if (
-        parts.scheme.lower() not in {"http", "https"}
-        or not parts.hostname
-        or "." not in parts.hostname
+        scheme not in {"http", "https"}
+        or not host
+        or "." not in host
         or any(ch.isspace() for ch in value)
     ):
         raise Refusal(
-            400, "Your website must be a web address starting with http:// or https://.",
+            400, "Your website must be a web address, such as example.org or https://example.org.",
             field="website", back_url=back,
         )
     if len(value) > WEBSITE_MAX_LENGTH:

@@ -61,7 +61,11 @@
 
   const respond = document.getElementById("respond");
   const home = [respond.parentNode, respond.nextSibling];
-  const status = (text) => { form.querySelector(".eg-status").textContent = text; };
+  const status = (text, quiet = false) => {
+    const line = form.querySelector(".eg-status");
+    line.textContent = text;
+    line.classList.toggle("visually-hidden", quiet);
+  };
   let cancel = null;
 
   const showError = (data, code) => {
@@ -77,20 +81,52 @@
     }
   };
 
+  /* The monogram avatar, exactly as comments/monogram.py draws it for the static page. */
+  const HUES = 8;
+  const firstSign = (word) => Array.from(word).find((c) => /[\p{L}\p{N}]/u.test(c)) || "";
+  const monogram = (name) => {
+    const words = name.split(/\s+/).filter(firstSign);
+    const initials = words.length
+      ? (firstSign(words[0]) + (words.length > 1 ? firstSign(words[words.length - 1]) : "")).toUpperCase()
+      : "?";
+    let hash = 0;
+    for (const c of name.trim()) hash = (Math.imul(hash, 31) + c.codePointAt(0)) >>> 0;
+    return { initials, hue: hash % HUES };
+  };
+
   const pendingComment = (data) => {
     const item = el("li", "eg-comment eg-pending-comment");
     if (data.id) item.id = `comment-${data.id}`;
     const article = item.appendChild(el("article", "h-cite p-comment"));
+    const name = data.author_name || "";
+    const mono = monogram(name);
+    const avatar = article.appendChild(el("span", `eg-avatar eg-hue-${mono.hue}`, mono.initials));
+    avatar.setAttribute("aria-hidden", "true");
     const meta = article.appendChild(el("footer", "eg-meta"));
-    meta.append(el("span", "p-author h-card eg-author", data.author_name || ""));
-    if (data.created_at) {
-      const time = el("time", "dt-published", new Date(data.created_at).toLocaleString());
+    const website = /^https?:\/\//i.test(data.author_url || "") ? data.author_url : "";
+    const author = meta.appendChild(el(website ? "a" : "span", "p-author h-card eg-author", name));
+    if (website) {
+      author.href = website;
+      author.rel = "nofollow ugc noopener";
+    }
+    /* Dated by the endpoint in the page's own format and time zone (created_at_text). */
+    if (data.created_at && data.created_at_text) {
+      const time = el("time", "dt-published", data.created_at_text);
       time.dateTime = data.created_at;
       meta.append(" ", time);
     }
     article.appendChild(el("div", "e-content eg-body")).append(safeFragment(data.body_html || ""));
     article.append(el("p", "eg-awaiting", data.message || "Your comment is awaiting moderation."));
     return item;
+  };
+
+  /* "No replies yet" no longer holds once the reader sees their own comment in the thread. */
+  const notEmptyAnyMore = () => {
+    const heading = section.querySelector(".eg-none-yet");
+    if (heading) {
+      heading.textContent = "Replies";
+      heading.classList.remove("eg-none-yet");
+    }
   };
 
   const listFor = (parentId) => {
@@ -156,9 +192,11 @@
       }
       const item = pendingComment(body);
       listFor(body.parent || data.parent).append(item);
+      notEmptyAnyMore();
       form.elements.body.value = "";
       cancelReply();
-      status(body.message || "Thank you — your comment is awaiting moderation.");
+      /* The comment itself carries the notice; the status line only tells screen readers. */
+      status(body.message || "Thank you — your comment is awaiting moderation.", true);
       item.scrollIntoView({ block: "nearest" });
     } catch {
       status("The comment server could not be reached. Please try again in a moment.");

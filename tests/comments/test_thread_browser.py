@@ -1,0 +1,196 @@
+"""The thread and form as a reader sees them, in Chromium, with JavaScript on and off: avatars,
+the meta line at 320 px, replies, a bare-domain website, the pending comment and its one notice."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pelican.plugins.engagement.comments.monogram import monogram
+from pelican.plugins.engagement.comments.views import RenderContext
+from pelican.plugins.engagement.endpoint import create_app
+from pelican.plugins.engagement.store import Entry, Store
+
+from tests.comments.helpers import Site, make_site, thread_key
+from tests.support.servers import serve_wsgi, static_app
+
+pytestmark = pytest.mark.browser
+WITH_REPLIES = "2024/01/first-post/"
+EMPTY = "2024/02/second-post/"
+LONG_NAME = "Maximiliana Wolkenstein-Oberhausen-Fitzgerald"
+
+
+@dataclass
+class LiveSite:
+    site: Site
+    url: str
+    first: Entry
+    reply: Entry
+
+    def pending(self, slug: str = "first-post") -> list[Entry]:
+        return self.site.store.list(status="pending", thread=thread_key(slug))
+
+
+class _Later:
+    app: Callable[..., Any] | None = None
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        assert self.app is not None
+        return self.app(environ, start_response)
+
+
+@pytest.fixture
+def live_site(tmp_path: Path) -> Iterator[LiveSite]:
+    static, endpoint = _Later(), _Later()
+    with serve_wsgi(static) as site_url, serve_wsgi(endpoint) as endpoint_url:
+        site = make_site(tmp_path, SITEURL=site_url, FEED_DOMAIN=site_url,
+                         ENGAGEMENT_ENDPOINT_URL=endpoint_url)
+        first = site.comment("first-post", "The first comment.", author_name="Łukasz Öz")
+        reply = site.comment("first-post", "A reply to it.", minutes=5, parent=first, author_name=LONG_NAME,
+                             author_url="https://max.example")
+        static.app = static_app(site.build())
+        endpoint.app = create_app(site.config(), store=Store.open(site.database_url))
+        yield LiveSite(site, site_url, first, reply)
+
+
+def _page(browser: Any, *, javascript: bool = True, width: int = 1280) -> Any:
+    # A browser in another time zone than the site's (Europe/London), so a date formatted by the
+    # browser's own locale and zone would show.
+    context = browser.new_context(java_script_enabled=javascript, viewport={"width": width, "height": 900},
+                                  timezone_id="America/Los_Angeles", locale="de-DE")
+    return context.new_page()
+
+
+def _post(page: Any, name: str = "Dana Reader", website: str = "", body: str = "Hello *there*.") -> None:
+    page.fill("#cf-name", name)
+    page.fill("#cf-website", website)
+    page.fill("#cf-body", body)
+    page.click("#comment-form button[type=submit]")
+
+
+def _visible_count(page: Any, text: str) -> int:
+    """How many times a sighted reader sees ``text`` (a 1 px visually-hidden live region is for
+    screen readers, not seen)."""
+    found = page.get_by_text(re.compile(text, re.I))
+    boxes = [found.nth(i).bounding_box() for i in range(found.count())]
+    return sum(1 for box in boxes if box and box["width"] > 1 and box["height"] > 1)
+
+
+def test_every_comment_has_its_monogram_avatar(browser: Any, live_site: LiveSite) -> None:
+    page = _page(browser)
+    page.goto(f"{live_site.url}/{WITH_REPLIES}")
+    for entry in (live_site.first, live_site.reply):
+        avatar = page.locator(f"#comment-{entry.id} > article > .eg-avatar")
+        expected = monogram(entry.author_name)
+        assert avatar.inner_text() == expected.initials
+        assert f"eg-hue-{expected.hue}" in avatar.get_attribute("class")
+        assert avatar.get_attribute("aria-hidden") == "true"
+    assert page.locator("#comments img").count() == 0  # drawn by CSS: no image, no third party
+    page.context.close()
+
+
+def test_reply_is_indented_under_its_parent_with_a_thread_line(browser: Any, live_site: LiveSite) -> None:
+    page = _page(browser)
+    page.goto(f"{live_site.url}/{WITH_REPLIES}")
+    parent = page.locator(f"#comment-{live_site.first.id} > article > .eg-avatar").bounding_box()
+    child = page.locator(f"#comment-{live_site.reply.id} > article > .eg-avatar").bounding_box()
+    assert child["x"] > parent["x"] + parent["width"] / 2
+    line = page.eval_on_selector(f"#comment-{live_site.first.id} > .eg-replies",
+                                 "el => `${getComputedStyle(el).borderLeftStyle} "
+                                 "${getComputedStyle(el).borderLeftWidth}`")
+    assert line == "solid 2px"
+    page.context.close()
+
+
+def test_meta_line_wraps_between_items_at_320_px(browser: Any, live_site: LiveSite) -> None:
+    page = _page(browser, width=320)
+    page.goto(f"{live_site.url}/{WITH_REPLIES}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    meta = f"#comment-{live_site.reply.id} .eg-meta"
+    for part in (".eg-author", ".eg-permalink", ".eg-in-reply-to"):
+        box = page.locator(f"{meta} > {part}").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 320, part
+        assert box["height"] < 30, f"{part} wrapped inside itself"  # one line of 0.875rem text
+    page.context.close()
+
+
+def test_bare_domain_website_is_accepted_with_javascript(browser: Any, live_site: LiveSite) -> None:
+    page = _page(browser)
+    page.goto(f"{live_site.url}/{WITH_REPLIES}")
+    _post(page, website="dana.example")
+    page.locator(".eg-pending-comment").wait_for(timeout=10_000)
+    (stored,) = live_site.pending()
+    assert stored.author_url == "https://dana.example"
+    assert page.get_attribute(".eg-pending-comment a.eg-author", "href") == "https://dana.example"
+    page.context.close()
+
+
+def test_bare_domain_website_is_accepted_without_javascript(browser: Any, live_site: LiveSite) -> None:
+    page = _page(browser, javascript=False)
+    page.goto(f"{live_site.url}/{WITH_REPLIES}")
+    _post(page, website="dana.example")
+    page.wait_for_url("**#comment-pending", timeout=10_000)
+    (stored,) = live_site.pending()
+    assert stored.author_url == "https://dana.example"
+    page.context.close()
+
+
+def test_website_that_is_no_address_is_stopped_in_the_browser(browser: Any, live_site: LiveSite) -> None:
+    page = _page(browser)
+    page.goto(f"{live_site.url}/{WITH_REPLIES}")
+    _post(page, website="not a website")
+    assert page.eval_on_selector("#cf-website", "el => el.validity.patternMismatch")
+    assert live_site.pending() == []
+    page.context.close()
+
+
+def test_no_replies_yet_goes_when_the_readers_comment_shows(browser: Any, live_site: LiveSite) -> None:
+    page = _page(browser)
+    page.goto(f"{live_site.url}/{EMPTY}")
+    assert page.inner_text("#comments-title") == "No replies yet"
+    _post(page)
+    page.locator(".eg-pending-comment").wait_for(timeout=10_000)
+    assert "No replies yet" not in page.inner_text("#comments")
+    assert page.inner_text("#comments-title") == "Replies"
+    page.context.close()
+
+
+def test_pending_notice_appears_once_with_javascript(browser: Any, live_site: LiveSite) -> None:
+    page = _page(browser)
+    page.goto(f"{live_site.url}/{WITH_REPLIES}")
+    _post(page)
+    page.locator(".eg-pending-comment").wait_for(timeout=10_000)
+    assert _visible_count(page, "awaiting moderation") == 1
+    # Screen readers still hear it once, from the form's status line.
+    assert "awaiting moderation" in page.inner_text("#comment-form .eg-status")
+    page.context.close()
+
+
+def test_pending_notice_appears_once_without_javascript(browser: Any, live_site: LiveSite) -> None:
+    page = _page(browser, javascript=False)
+    page.goto(f"{live_site.url}/{WITH_REPLIES}")
+    assert _visible_count(page, "awaiting moderation") == 0
+    _post(page)
+    page.wait_for_url("**#comment-pending", timeout=10_000)
+    assert _visible_count(page, "awaiting moderation") == 1
+    page.context.close()
+
+
+def test_script_dates_and_draws_the_new_comment_like_the_page(browser: Any, live_site: LiveSite) -> None:
+    page = _page(browser)
+    page.goto(f"{live_site.url}/{WITH_REPLIES}")
+    _post(page, name=live_site.first.author_name)
+    page.locator(".eg-pending-comment").wait_for(timeout=10_000)
+    (stored,) = live_site.pending()
+    context = RenderContext.from_settings(live_site.site.config().pelican, live_site.site.config().engagement)
+    assert page.inner_text(".eg-pending-comment time") == context.format_date(stored.created_at)
+    # The same monogram as the static comment by the same name (comments.js mirrors monogram.py).
+    static = page.locator(f"#comment-{live_site.first.id} > article > .eg-avatar")
+    mine = page.locator(".eg-pending-comment .eg-avatar")
+    assert mine.inner_text() == static.inner_text()
+    assert mine.get_attribute("class") == static.get_attribute("class")
+    page.context.close()
