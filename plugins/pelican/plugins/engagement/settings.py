@@ -231,7 +231,8 @@ class EngagementSettings:
         "",
         "Where `engagement deploy` (and `make publish`) copies the output: an rsync destination "
         "(user@host:/var/www/site/ over SSH, or a local folder) or an S3-compatible bucket "
-        "(s3://bucket/prefix, through the aws CLI). Empty: deploying is not configured.",
+        "(s3://bucket/prefix, through boto3: pip install 'pelican-engagement[s3]'). Empty: "
+        "deploying is not configured.",
         env=True,
     )
     DEPLOY_DELETE: bool = _setting(
@@ -242,6 +243,24 @@ class EngagementSettings:
         "Endpoint of an S3-compatible store (MinIO, Cloudflare R2, DigitalOcean Spaces…) for an "
         "s3:// DEPLOY_TARGET; empty for Amazon S3 itself.",
         env=True,
+    )
+    DEPLOY_ON_APPROVE: bool = _setting(
+        False,
+        "After a moderation action changed pages, push exactly the changed files to DEPLOY_TARGET "
+        "(after the answer, retried with back-off until the target takes them; "
+        "`engagement deploy --pending` lists what waits).",
+    )
+    DEPLOY_PURGE_COMMAND: str = _setting(
+        "",
+        "A command run after each push of changed files, with their absolute URLs on standard "
+        "input one per line (a CDN's purge tool, or curl to its API). Empty: no purge.",
+    )
+    PAGE_UPDATES: str = _setting(
+        "inline",
+        "Who updates the pages after a moderation action: inline (the process that took the "
+        "action; one endpoint instance) or worker (the action records a job and one `engagement "
+        "worker`, holding a lease in the store, updates and deploys; several instances).",
+        choices=("inline", "worker"),
     )
 
 

@@ -25,7 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "forget": ("data_cmd:forget_command", "Delete every comment and subscription of an e-mail address."),
     "import": ("import_cmd:import_group", "Import an export, a WordPress WXR or a Disqus XML file."),
     "send": ("linkbacks_cmd:send_command", "Send webmentions/pingbacks/trackbacks for outbound links."),
-    "worker": ("linkbacks_cmd:worker_command", "Verify queued webmentions and trackbacks."),
+    "worker": ("worker_cmd:worker_command", "Verify linkbacks; update and deploy pages (worker mode)."),
     "embeds": ("embeds_cmd:embeds_group", "Refresh or prune the snapshot of embedded social posts."),
     "check": ("check_cmd:check_command", "Check a built site: links, anchors, alt text, HTML, feeds."),
     "deploy": ("deploy_cmd:deploy_command", "Copy the built site to ENGAGEMENT_DEPLOY_TARGET."),
@@ -56,3 +56,16 @@ class LazyGroup(click.Group):
 @click.version_option(package_name="pelican-engagement")
 def main() -> None:
     """Comments, linkbacks and social cases for a Pelican site."""
+
+
+@main.result_callback()
+def _finish_background_work(*_results: object, **_options: object) -> None:
+    """Before a command exits, let its background pushes (deploy on approve) make their attempt.
+
+    Whatever fails stays queued in the store for the next push or ``engagement worker``.
+    """
+    import sys
+
+    publisher = sys.modules.get("pelican.plugins.engagement.deploy.publisher")
+    if publisher is not None:  # only commands that queued a push loaded it
+        publisher.settle(timeout=60.0)

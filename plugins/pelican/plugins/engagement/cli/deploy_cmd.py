@@ -2,33 +2,62 @@
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 
 import click
 
 from pelican.plugins.engagement import deploy
-from pelican.plugins.engagement.cli.common import with_site
+from pelican.plugins.engagement.cli.common import open_store, with_site
 from pelican.plugins.engagement.settings import SiteConfig
 
 
 @click.command("deploy")
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The built site (default: OUTPUT_PATH of the settings).")
-@click.option("--dry-run", is_flag=True, help="Print the command instead of running it.")
+@click.option("--dry-run", is_flag=True, help="Say what would be copied and deleted; change nothing.")
+@click.option("--pending", is_flag=True,
+              help="List the changed files still waiting to be pushed after moderation actions.")
+@click.option("--retry", is_flag=True, help="Push the waiting changed files now.")
 @with_site
-def deploy_command(config: SiteConfig, output: Path | None, dry_run: bool) -> None:
+def deploy_command(config: SiteConfig, output: Path | None, dry_run: bool, pending: bool,
+                   retry: bool) -> None:
     """Copy the built site to ENGAGEMENT_DEPLOY_TARGET: user@host:/path/ (rsync over SSH), a folder,
-    or s3://bucket/prefix (aws s3 sync; ENGAGEMENT_DEPLOY_S3_ENDPOINT_URL for S3-compatible stores).
+    or s3://bucket/prefix (boto3; ENGAGEMENT_DEPLOY_S3_ENDPOINT_URL for S3-compatible stores).
     """
+    if pending or retry:
+        _pending(config, retry)
+        return
     output = output or config.output_path
     try:
-        deploy_plan = deploy.plan(output, config.engagement)
-        if dry_run:
-            click.echo(shlex.join(deploy_plan.command))
-            return
-        click.echo(f"deploying {output} with: {shlex.join(deploy_plan.command)}", err=True)
-        deploy.run(deploy_plan, output)
+        lines = deploy.deploy_all(output, config.engagement, dry_run=dry_run)
     except deploy.DeployError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"deployed {output} to {config.engagement.DEPLOY_TARGET}", err=True)
+    for line in lines:
+        click.echo(line)
+    if not dry_run:
+        click.echo(f"deployed {output} to {config.engagement.DEPLOY_TARGET}", err=True)
+
+
+def _pending(config: SiteConfig, retry: bool) -> None:
+    from pelican.plugins.engagement.deploy import publisher
+
+    store = open_store(config)
+    try:
+        if retry:
+            result = publisher.push_due(config, store, waiting_too=True)
+            if result.error:
+                raise click.ClickException(f"pushing {len(result.files)} file(s) failed: {result.error}")
+            click.echo(f"pushed {len(result.files)} file(s) from {result.jobs} job(s)")
+            return
+        jobs = store.pending_jobs()
+        for job in jobs:
+            state = f"attempt {job.attempts + 1} at {job.next_attempt_at:%Y-%m-%d %H:%M:%S}"
+            error = f" — last error: {job.last_error}" if job.last_error else ""
+            click.echo(f"{job.kind} job {job.id} ({len(job.items)} item(s), queued "
+                       f"{job.created_at:%Y-%m-%d %H:%M:%S}): {state}{error}")
+            for item in job.items:
+                click.echo(f"    {item}")
+        if not jobs:
+            click.echo("nothing is waiting")
+    finally:
+        store.close()

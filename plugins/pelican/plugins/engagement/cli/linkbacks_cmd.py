@@ -1,9 +1,7 @@
-"""``engagement send`` (notify the sites our articles link to) and ``engagement worker``
-(verify queued webmentions and trackbacks outside the endpoint)."""
+"""``engagement send``: notify the sites our articles link to."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import click
@@ -49,30 +47,3 @@ def _print_result(result: Any) -> None:
     via = f" via {result.protocol} {result.endpoint}" if result.protocol else ""
     detail = f" ({result.detail})" if result.detail else ""
     tqdm.write(f"{result.status:>11}  {delivery.source} -> {delivery.target} [{what}]{via}{detail}")
-
-
-@click.command("worker")
-@click.option("--once", is_flag=True, help="Verify what is queued now, then exit.")
-@click.option("--interval", default=30.0, show_default=True, help="Seconds between queue checks.")
-@with_site
-def worker_command(config: SiteConfig, once: bool, interval: float) -> None:
-    """Verify queued webmentions and trackbacks (fetch each source, check its link)."""
-    from pelican.plugins.engagement.comments.threads import Manifest
-    from pelican.plugins.engagement.linkbacks.avatars import avatars_dir
-    from pelican.plugins.engagement.linkbacks.worker import verify_queued
-
-    store = open_store(config)
-    manifest = Manifest(config.threads_manifest)
-    folder = avatars_dir(config.pelican, config.engagement)
-    try:
-        while True:
-            for outcome in verify_queued(store, config.engagement, manifest, avatars_dir=folder):
-                detail = f": {outcome.detail}" if outcome.detail else ""
-                click.echo(f"entry {outcome.entry_id} {outcome.result}{detail}")
-            if once:
-                return
-            time.sleep(interval)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        store.close()

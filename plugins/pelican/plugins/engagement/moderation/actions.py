@@ -68,7 +68,7 @@ def moderate(config: SiteConfig, store: Store, entry_id: int, action: str, *, ac
         # First publication only: re-approving must not mail the same people again.
         notify_replies(config, store, after)
     changed = was_public != is_public
-    rebuild = refresh_pages(config, [after.thread]) if changed else "The pages did not change."
+    rebuild = refresh_pages(config, [after.thread], store) if changed else "The pages did not change."
     return Outcome(after, action, changed, rebuild)
 
 
@@ -80,14 +80,23 @@ def forget(config: SiteConfig, store: Store, email: str, *, actor: str) -> tuple
     removed = store.forget(email, actor=actor)
     dropped = subscriptions.forget(store, email)
     shown = {entry.thread for entry in removed if entry.status == "approved"}
-    pages = refresh_pages(config, shown) if shown else "The pages did not change."
+    pages = refresh_pages(config, shown, store) if shown else "The pages did not change."
     return removed, dropped, pages
 
 
-def refresh_pages(config: SiteConfig, threads: Iterable[str]) -> str:
-    """Re-render the pages of ``threads`` through the rebuild hook; says what happened."""
+def refresh_pages(config: SiteConfig, threads: Iterable[str], store: Store | None = None) -> str:
+    """Re-render the pages of ``threads`` through the rebuild hook; says what happened.
+
+    With ``ENGAGEMENT_PAGE_UPDATES = "worker"`` the threads are queued for the page worker
+    instead; with ``ENGAGEMENT_DEPLOY_ON_APPROVE`` the changed files are queued and pushed to the
+    deploy target in the background (:mod:`~pelican.plugins.engagement.deploy.publisher`).
+    """
     threads = set(threads)
-    if not config.engagement.REBUILD_ON_APPROVE:
+    settings = config.engagement
+    if settings.PAGE_UPDATES == "worker":
+        (store or Store.open(config.database_url)).add_job("refresh", sorted(threads))
+        return "Queued for the page worker (`engagement worker`)."
+    if not settings.REBUILD_ON_APPROVE:
         return "Run `engagement rebuild` to update the pages (ENGAGEMENT_REBUILD_ON_APPROVE is off)."
     try:
         from pelican.plugins.engagement.comments.rebuild import rebuild_threads
@@ -100,7 +109,23 @@ def refresh_pages(config: SiteConfig, threads: Iterable[str]) -> str:
         log.exception("updating the pages of %s failed", sorted(threads))
         return f"Updating the pages failed ({error}); run `engagement rebuild`."
     summary = str(report).splitlines()[0] if report is not None else ""
+    if settings.DEPLOY_ON_APPROVE and report.written:
+        summary += " " + _publish(config, store, report.written)
     return f"Pages updated. {summary}".strip()
+
+
+def _publish(config: SiteConfig, store: Store | None, changed: list[str]) -> str:
+    """Queue the changed files for the deploy target and wake the background push."""
+    from pelican.plugins.engagement.deploy import publisher
+
+    store = store or Store.open(config.database_url)
+    publisher.queue_push(store, changed)
+    publisher.kick(config, store)
+    return f"{len(changed)} file(s) queued for {settings_target(config)}."
+
+
+def settings_target(config: SiteConfig) -> str:
+    return config.engagement.DEPLOY_TARGET or "the deploy target"
 
 
 # --- notices -----------------------------------------------------------------------------------------

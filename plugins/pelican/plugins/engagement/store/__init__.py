@@ -7,13 +7,15 @@ the CLI, the build and the importers. Writes commit before they return, so a cal
 
 The queries are grouped by concern, one module each: :mod:`.entries` (writing and listing
 entries), :mod:`.threads` (what readers see), :mod:`.limits` (rate limits), :mod:`.log` (the
-moderation log), :mod:`.meta` (the generated secret) and :mod:`.transfer` (export and import);
+moderation log), :mod:`.meta` (the generated secret), :mod:`.transfer` (export and import) and :mod:`.jobs`
+(page jobs and leases);
 :mod:`.engine` opens the database and migrates it, :mod:`.records` holds the entry records.
 """
 
 from __future__ import annotations
 
 from pelican.plugins.engagement.store.engine import create_store_engine, database_revision, migrate
+from pelican.plugins.engagement.store.jobs import PageJob, PageJobs
 from pelican.plugins.engagement.store.limits import RateLimit, RateLimited, RateLimits
 from pelican.plugins.engagement.store.log import ModerationLog
 from pelican.plugins.engagement.store.meta import MetaValues
@@ -29,6 +31,7 @@ __all__ = [
     "VERIFICATIONS",
     "Entry",
     "NewEntry",
+    "PageJob",
     "RateLimit",
     "RateLimited",
     "Store",
@@ -41,7 +44,7 @@ __all__ = [
 ]
 
 
-class Store(RateLimits, ThreadQueries, ModerationLog, MetaValues, Transfer):
+class Store(RateLimits, ThreadQueries, ModerationLog, MetaValues, Transfer, PageJobs):
     """The comment and mention store. Create with :meth:`open`; share one per process.
 
     Each base class is one group of queries over the same engine (see the module list above); a

@@ -28,7 +28,7 @@ metadata = MetaData()
 #: The newest migration's revision id. ``Store.open`` compares the database's revision with this
 #: constant and skips loading Alembic (about 0.5 s) when they match; a test keeps it equal to the
 #: head of ``migrations/versions``.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 
 #: Entry kinds and states, in the order the CLI lists them.
 KINDS = ("comment", "trackback", "pingback", "webmention")
@@ -137,4 +137,31 @@ meta = Table(
     metadata,
     Column("key", String(100), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+#: Work that follows a moderation action when pages are updated by a worker or deployed: "refresh"
+#: (thread keys whose pages must be re-rendered) and "push" (output paths to copy to the deploy
+#: target). A row stays until it is done, so nothing is lost while a target is down; failures are
+#: retried from ``next_attempt_at`` with back-off.
+page_jobs = Table(
+    "page_jobs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("items", Text, nullable=False),  # JSON list of thread keys or output paths
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("done_at", DateTime(timezone=True), nullable=True),
+    Index("ix_page_jobs_kind_done_next", "kind", "done_at", "next_attempt_at"),
+)
+
+#: Named leases: one holder at a time (the page worker among several instances).
+leases = Table(
+    "leases",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("holder", String(200), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
 )

@@ -1,0 +1,58 @@
+"""``engagement worker``: the background work of a site, outside the endpoint's processes.
+
+It verifies queued webmentions and trackbacks, and — with ``ENGAGEMENT_PAGE_UPDATES = "worker"``
+or ``ENGAGEMENT_DEPLOY_ON_APPROVE`` — updates pages and pushes changed files for every endpoint
+instance. Run one per site (or more: only the holder of the store's ``pages`` lease does page
+work; another takes over within half a minute if it dies).
+"""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from pelican.plugins.engagement.cli.common import open_store, with_site
+from pelican.plugins.engagement.settings import SiteConfig
+
+#: Seconds between page-job checks: short, so an approval reaches the pages (and the CDN) quickly.
+PAGE_TICK = 0.5
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Do what is queued now, then exit.")
+@click.option("--interval", default=30.0, show_default=True,
+              help="Seconds between checks of the linkback verification queue.")
+@with_site
+def worker_command(config: SiteConfig, once: bool, interval: float) -> None:
+    """Verify queued linkbacks; update and deploy pages after moderation (worker mode)."""
+    from pelican.plugins.engagement.comments.threads import Manifest
+    from pelican.plugins.engagement.deploy import publisher
+    from pelican.plugins.engagement.linkbacks.avatars import avatars_dir
+    from pelican.plugins.engagement.linkbacks.worker import verify_queued
+
+    store = open_store(config)
+    manifest = Manifest(config.threads_manifest)
+    folder = avatars_dir(config.pelican, config.engagement)
+    settings = config.engagement
+    pages = settings.PAGE_UPDATES == "worker" or settings.DEPLOY_ON_APPROVE
+    holder = publisher.worker_name()
+    next_verification = 0.0
+    try:
+        while True:
+            if time.monotonic() >= next_verification:
+                for outcome in verify_queued(store, settings, manifest, avatars_dir=folder):
+                    detail = f": {outcome.detail}" if outcome.detail else ""
+                    click.echo(f"entry {outcome.entry_id} {outcome.result}{detail}")
+                next_verification = time.monotonic() + interval
+            if pages:
+                publisher.work_once(config, store, holder, settle=not once)
+            if once:
+                return
+            time.sleep(PAGE_TICK if pages else interval)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if pages:
+            store.release_lease(publisher.LEASE, holder)
+        store.close()

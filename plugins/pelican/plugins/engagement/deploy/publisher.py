@@ -1,0 +1,228 @@
+"""After a moderation action: queue the changed files, push them, retry until the target takes them.
+
+The fast page update returns exactly the output files it changed. With
+``ENGAGEMENT_DEPLOY_ON_APPROVE`` they become a durable ``push`` job in the store before anything is
+attempted, and a drainer pushes every due job at once (a burst of approvals is one push), then runs
+the purge command. A failure keeps the jobs with their error and a later attempt time (back-off
+from 5 s to 10 min), so a target that is down for an hour loses nothing.
+
+With ``ENGAGEMENT_PAGE_UPDATES = "worker"`` a moderation action only records a ``refresh`` job;
+one ``engagement worker`` holding the ``pages`` lease re-renders the threads of every job that
+has settled (coalescing bursts) and pushes the result. A worker that dies lets its lease expire
+and another takes over.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shlex
+import socket
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from pelican.plugins.engagement.deploy import DeployError, push
+from pelican.plugins.engagement.settings import SiteConfig
+from pelican.plugins.engagement.store import Store, utcnow
+
+log = logging.getLogger(__name__)
+
+FIRST_RETRY = timedelta(seconds=5)
+LONGEST_RETRY = timedelta(minutes=10)
+#: Refresh jobs wait until the newest is this old (a burst of approvals is one update) …
+SETTLE = timedelta(seconds=1)
+#: … but never longer than this after the oldest.
+MAX_WAIT = timedelta(seconds=5)
+LEASE = "pages"
+LEASE_SECONDS = 30.0
+
+
+@dataclass
+class PushResult:
+    """What one drain did."""
+
+    jobs: int = 0
+    files: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Back-off after ``attempts`` failed attempts: 5 s, 10 s, 20 s … at most 10 min."""
+    return min(FIRST_RETRY * (2 ** max(0, attempts)), LONGEST_RETRY)
+
+
+def queue_push(store: Store, paths: list[str]) -> int | None:
+    """Record the changed files as a push job (durable when this returns); None when there are none."""
+    return store.add_job("push", paths) if paths else None
+
+
+def push_due(config: SiteConfig, store: Store, *, waiting_too: bool = False) -> PushResult:
+    """Push every due push job's files in one go, then purge; on failure, schedule a retry.
+
+    ``waiting_too`` includes jobs still in their back-off (``engagement deploy --retry``).
+    """
+    jobs = store.pending_jobs("push") if waiting_too else store.due_jobs("push")
+    result = PushResult(jobs=len(jobs))
+    if not jobs:
+        return result
+    result.files = sorted({path for job in jobs for path in job.items})
+    ids = [job.id for job in jobs]
+    try:
+        push(config.output_path, config.engagement, result.files)
+    except DeployError as error:
+        result.error = str(error)
+        delay = retry_delay(max(job.attempts for job in jobs))
+        log.warning("pushing %d changed file(s) failed (%s); retrying in %s", len(result.files), error, delay)
+        store.retry_jobs(ids, result.error, delay)
+        return result
+    store.finish_jobs(ids)
+    purge(config, result.files)
+    return result
+
+
+def purge(config: SiteConfig, paths: list[str]) -> None:
+    """Run ``ENGAGEMENT_DEPLOY_PURGE_COMMAND`` with the changed URLs on its standard input."""
+    command = config.engagement.DEPLOY_PURGE_COMMAND
+    if not command or not paths:
+        return
+    urls = "".join(f"{config.site_url}/{_url_path(path)}\n" for path in paths)
+    try:
+        done = subprocess.run(shlex.split(command), input=urls, text=True, capture_output=True,
+                              timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        log.warning("the purge command failed: %s", error)
+        return
+    if done.returncode != 0:
+        log.warning("the purge command exited with %s: %s", done.returncode, done.stderr.strip()[-500:])
+
+
+def _url_path(path: str) -> str:
+    # A page is served at its folder's URL (…/index.html → …/), as its links name it.
+    return path.removesuffix("index.html")
+
+
+def refresh_due(config: SiteConfig, store: Store, *, settle: bool = True) -> list[str]:
+    """Worker mode: re-render the threads of every settled refresh job once; queue the push.
+
+    Returns the thread keys updated (empty while a burst is still arriving; ``settle=False``
+    takes the jobs at once, for ``engagement worker --once``).
+    """
+    from pelican.plugins.engagement.comments.rebuild import RebuildError, rebuild_threads
+
+    jobs = store.due_jobs("refresh")
+    if not jobs:
+        return []
+    now = utcnow()
+    newest, oldest = max(job.created_at for job in jobs), min(job.created_at for job in jobs)
+    if settle and now - newest < SETTLE and now - oldest < MAX_WAIT:
+        return []
+    threads = sorted({key for job in jobs for key in job.items})
+    ids = [job.id for job in jobs]
+    try:
+        report = rebuild_threads(config, threads)
+    except RebuildError as error:
+        store.retry_jobs(ids, str(error), retry_delay(max(job.attempts for job in jobs)))
+        log.warning("updating the pages of %d thread(s) failed: %s", len(threads), error)
+        return []
+    if config.engagement.DEPLOY_ON_APPROVE:
+        queue_push(store, report.written)
+    store.finish_jobs(ids)
+    return threads
+
+
+def work_once(config: SiteConfig, store: Store, holder: str, *, settle: bool = True) -> bool:
+    """One worker tick: with the lease, refresh and push what is due. False when another holds it."""
+    if not store.take_lease(LEASE, holder, LEASE_SECONDS):
+        return False
+    refresh_due(config, store, settle=settle)
+    if config.engagement.DEPLOY_ON_APPROVE:
+        push_due(config, store)
+    return True
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class Drainer(threading.Thread):
+    """Pushes due jobs in the background of one process, then waits for the next kick or retry.
+
+    One per output folder and process (:func:`kick` finds it), so approvals handled at once share
+    one push; the moderation action never waits for it. A command that ends soon after (the CLI)
+    calls :func:`settle` so its pushes are attempted before the process exits.
+    """
+
+    def __init__(self, config: SiteConfig, store: Store) -> None:
+        super().__init__(name="engagement-publisher", daemon=True)
+        self.config, self.store = config, store
+        self._changed = threading.Condition()
+        self._requested = self._attempted = 0
+
+    def request(self) -> None:
+        with self._changed:
+            self._requested += 1
+            self._changed.notify_all()
+
+    def _push_exclusively(self) -> bool:
+        """Push under the ``pages`` lease, so the workers of one instance never push twice."""
+        holder = f"{worker_name()}:{self.name}"
+        if not self.store.take_lease(LEASE, holder, LEASE_SECONDS):
+            return False
+        try:
+            push_due(self.config, self.store)
+        finally:
+            self.store.release_lease(LEASE, holder)
+        return True
+
+    def settle(self, timeout: float) -> bool:
+        """Wait until every push requested so far was attempted once; False on timeout."""
+        with self._changed:
+            target = self._requested
+            return self._changed.wait_for(lambda: self._attempted >= target, timeout)
+
+    def run(self) -> None:
+        while True:
+            with self._changed:
+                target = self._requested
+            timeout: float | None = None
+            try:
+                if self._push_exclusively():
+                    waiting = self.store.pending_jobs("push")
+                    if waiting:
+                        next_at = min(job.next_attempt_at for job in waiting)
+                        timeout = max(0.05, (next_at - utcnow()).total_seconds())
+                else:
+                    timeout = 1.0  # another process is pushing; look again soon
+            except Exception:  # never let one bad push (or a store hiccup) stop the drainer
+                log.exception("pushing changed files failed")
+                timeout = FIRST_RETRY.total_seconds()
+            with self._changed:
+                self._attempted = target
+                self._changed.notify_all()
+                if self._requested == target:
+                    self._changed.wait(timeout)
+
+
+_drainers: dict[str, Drainer] = {}
+_drainers_lock = threading.Lock()
+
+
+def kick(config: SiteConfig, store: Store) -> Drainer:
+    """Start (or wake) this process's drainer for the site's output folder."""
+    key = str(config.output_path)
+    with _drainers_lock:
+        drainer = _drainers.get(key)
+        if drainer is None or not drainer.is_alive():
+            drainer = _drainers[key] = Drainer(config, store)
+            drainer.start()
+    drainer.request()
+    return drainer
+
+
+def settle(timeout: float = 60.0) -> bool:
+    """Wait for every drainer of this process to attempt what it was asked (short-lived commands)."""
+    with _drainers_lock:
+        drainers = list(_drainers.values())
+    return all(drainer.settle(timeout) for drainer in drainers)

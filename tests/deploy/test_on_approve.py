@@ -1,0 +1,152 @@
+"""ENGAGEMENT_DEPLOY_ON_APPROVE: an approval reaches the deploy target, and nothing else moves.
+
+End to end on a real small site: build, deploy everything, approve a comment, and the target
+then holds exactly what a full build would write, having received only the changed files.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pelican.plugins.engagement import deploy
+from pelican.plugins.engagement.cli import main
+from pelican.plugins.engagement.deploy import publisher
+from pelican.plugins.engagement.moderation.actions import moderate
+
+from tests.comments.helpers import Site, make_site, thread_key, tree_bytes
+from tests.support.s3 import s3_standin
+from tests.support.sites import REPO, THEME
+
+pytestmark = pytest.mark.skipif(shutil.which("rsync") is None, reason="needs rsync (CI installs it)")
+
+
+def approved_site(tmp_path: Path, store_url: str | None = None, **settings: object) -> tuple[Site, Path]:
+    """A built site with one comment waiting, deployed in full to a folder target."""
+    www = Path(str(settings.pop("ENGAGEMENT_DEPLOY_TARGET", tmp_path / "www")))
+    site = make_site(tmp_path, store_url, ENGAGEMENT_DEPLOY_ON_APPROVE=True,
+                     ENGAGEMENT_DEPLOY_TARGET=str(www), **settings)
+    site.comment("first-post", "Already there")
+    output = site.build()
+    deploy.deploy_all(output, site.config().engagement)
+    return site, www
+
+
+def changed_between(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+
+
+def test_approval_pushes_exactly_the_changed_files(store_url: str, tmp_path: Path) -> None:
+    site, www = approved_site(tmp_path, store_url)
+    waiting = site.comment("first-post", "Approve me", minutes=3, status="pending")
+    before = tree_bytes(www)
+
+    outcome = moderate(site.config(), site.store, waiting.id, "approve", actor="test")
+    assert publisher.settle(30)
+
+    after = tree_bytes(www)
+    assert after == tree_bytes(site.build(tmp_path / "fresh"))  # byte-identical to a full build
+    changed = changed_between(before, after)
+    assert {"2024/01/first-post/index.html", "index.html",
+            "feeds/comments/2024/01/first-post.atom.xml"} <= changed
+    assert "2024/02/second-post/index.html" not in changed
+    assert "queued for" in outcome.rebuild
+    assert site.store.pending_jobs() == []
+    site.store.close()
+
+
+def test_a_target_down_for_a_while_ends_up_identical(tmp_path: Path) -> None:
+    host = tmp_path / "host"
+    host.mkdir()
+    site, _ = approved_site(tmp_path, ENGAGEMENT_DEPLOY_TARGET=str(host / "www"))
+    config = site.config()
+    host.rename(tmp_path / "host-down")  # rsync cannot reach the destination: every push fails
+    waiting = site.comment("first-post", "Approve me", minutes=3, status="pending")
+
+    outcome = moderate(config, site.store, waiting.id, "approve", actor="test")
+    publisher.settle(30)
+
+    assert "Pages updated" in outcome.rebuild  # the moderation itself never fails for a push
+    [job] = site.store.pending_jobs("push")
+    assert job.attempts == 1 and "rsync failed" in (job.last_error or "")
+    listed = CliRunner().invoke(main, ["deploy", "--pending", "--settings", str(settings_file(site))])
+    assert "2024/01/first-post/index.html" in listed.output and "rsync failed" in listed.output
+
+    (tmp_path / "host-down").rename(host)  # the target is back
+    retried = CliRunner().invoke(main, ["deploy", "--retry", "--settings", str(settings_file(site))])
+
+    assert retried.exit_code == 0, retried.output
+    assert site.store.pending_jobs() == []
+    assert tree_bytes(host / "www") == tree_bytes(config.output_path)
+
+
+def settings_file(site: Site) -> Path:
+    """A settings file for the CLI naming the same site, store and target as ``site.config()``."""
+    config = site.config()
+    lines = [f"import sys\nsys.path.insert(0, {str(REPO)!r})\nfrom pelicanconf import *  # noqa: F403",
+             f"PATH = {str(site.content)!r}", f"OUTPUT_PATH = {str(config.output_path)!r}",
+             f"THEME = {str(THEME)!r}"]
+    lines += [f"{name} = {value!r}" for name, value in site.overrides.items()]
+    path = site.root.parent / "sitesettings.py"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
+
+
+def test_approval_reaches_an_s3_target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with s3_standin(monkeypatch) as s3:
+        site = make_site(tmp_path, ENGAGEMENT_DEPLOY_ON_APPROVE=True, ENGAGEMENT_DEPLOY_TARGET="s3://site",
+                         ENGAGEMENT_DEPLOY_S3_ENDPOINT_URL=s3.url)
+        output = site.build()
+        deploy.deploy_all(output, site.config().engagement)
+        waiting = site.comment("first-post", "Approve me", minutes=3, status="pending")
+
+        moderate(site.config(), site.store, waiting.id, "approve", actor="test")
+        assert publisher.settle(30)
+
+        served = {key: item["body"] for key, item in s3.objects("site").items()}
+    assert served == tree_bytes(site.build(tmp_path / "fresh"))
+
+
+def test_two_workers_update_a_burst_of_approvals_once(store_url: str, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    site, www = approved_site(tmp_path, store_url, ENGAGEMENT_PAGE_UPDATES="worker")
+    config = site.config()
+    burst = [site.comment("first-post", f"Comment {n}", minutes=n + 1, status="pending") for n in range(20)]
+    for entry in burst:
+        assert "page worker" in moderate(config, site.store, entry.id, "approve", actor="test").rebuild
+
+    from pelican.plugins.engagement.comments import rebuild
+
+    calls, running = [], threading.Lock()
+    real = rebuild.rebuild_threads
+
+    def counted(*args: object, **kwargs: object) -> object:
+        assert running.acquire(blocking=False), "two workers updated pages at once"
+        try:
+            calls.append(args[1])
+            return real(*args, **kwargs)
+        finally:
+            running.release()
+
+    monkeypatch.setattr(rebuild, "rebuild_threads", counted)
+
+    def work(holder: str) -> None:
+        for _ in range(200):  # bounded: about 10 s at most
+            publisher.work_once(config, site.store, holder)
+            if not site.store.pending_jobs():
+                return
+            threading.Event().wait(0.05)
+
+    workers = [threading.Thread(target=work, args=(name,)) for name in ("worker-a", "worker-b")]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    assert calls == [[thread_key("first-post")]]  # twenty approvals, one page update
+    assert site.store.pending_jobs() == []
+    assert tree_bytes(www) == tree_bytes(site.build(tmp_path / "fresh"))
+    site.store.close()
