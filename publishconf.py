@@ -10,8 +10,10 @@ SITEURL = os.environ.get("SITEURL", "https://cxperience.example.org")
 FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
 # Its own folder: the strict build (`make ci-build`, `make publish`) never wipes the development
-# site in output/ that `make run` may be serving, even when it fails half way.
-OUTPUT_PATH = "output-ci"
+# site in output/ that `make run` may be serving, even when it fails half way. A server that builds
+# in place and runs the endpoint names its folder (deploy/: OUTPUT_PATH=/srv/blog/output), so the
+# endpoint, which reads this file too, finds the pages it updates.
+OUTPUT_PATH = os.environ.get("OUTPUT_PATH", "output-ci")
 DELETE_OUTPUT_DIRECTORY = True
 
 ENGAGEMENT_ENDPOINT_URL = os.environ.get(

@@ -160,6 +160,7 @@ class EngagementSettings:
         "When set (e.g. \"engagement/headers.nginx\"), the build writes the same headers as nginx "
         "map blocks to this path in OUTPUT_PATH; deploy/nginx/site.conf includes it (reload nginx "
         "after a build that adds articles).",
+        env=True,
     )
     LINKBACK_RATE_LIMIT: int = _setting(
         20, "Trackbacks, pingbacks and webmentions one client may send per LINKBACK_RATE_WINDOW."
