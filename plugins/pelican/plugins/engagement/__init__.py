@@ -53,3 +53,8 @@ def register() -> None:
     signals.article_generator_finalized.connect(sources.collect)
     signals.page_generator_finalized.connect(sources.collect)
     signals.finalized.connect(sources.write)
+
+    # Last of the finalized handlers: the build's manifest covers every file the others wrote.
+    from pelican.plugins.engagement.deploy import manifest
+
+    signals.finalized.connect(manifest.record_build)

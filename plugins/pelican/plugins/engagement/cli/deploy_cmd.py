@@ -18,9 +18,11 @@ from pelican.plugins.engagement.settings import SiteConfig
 @click.option("--pending", is_flag=True,
               help="List the changed files still waiting to be pushed after moderation actions.")
 @click.option("--retry", is_flag=True, help="Push the waiting changed files now.")
+@click.option("--changed-since", "since", metavar="BUILD_ID", default=None,
+              help="Push only what differs from that build (ids: output/engagement/build.json).")
 @with_site
 def deploy_command(config: SiteConfig, output: Path | None, dry_run: bool, pending: bool,
-                   retry: bool) -> None:
+                   retry: bool, since: str | None) -> None:
     """Copy the built site to ENGAGEMENT_DEPLOY_TARGET: user@host:/path/ (rsync over SSH), a folder,
     or s3://bucket/prefix (boto3; ENGAGEMENT_DEPLOY_S3_ENDPOINT_URL for S3-compatible stores).
     """
@@ -29,7 +31,10 @@ def deploy_command(config: SiteConfig, output: Path | None, dry_run: bool, pendi
         return
     output = output or config.output_path
     try:
-        lines = deploy.deploy_all(output, config.engagement, dry_run=dry_run)
+        if since:
+            lines = _changed_since(config, output, since, dry_run)
+        else:
+            lines = deploy.deploy_all(output, config.engagement, dry_run=dry_run)
     except deploy.DeployError as error:
         raise click.ClickException(str(error)) from None
     for line in lines:
@@ -61,3 +66,16 @@ def _pending(config: SiteConfig, retry: bool) -> None:
             click.echo("nothing is waiting")
     finally:
         store.close()
+
+
+def _changed_since(config: SiteConfig, output: Path, since: str, dry_run: bool) -> list[str]:
+    """Push the files that differ from build ``since``'s manifest (deletions included)."""
+    from pelican.plugins.engagement.deploy import manifest
+
+    old = manifest.load(config.base_dir / config.pelican.get("CACHE_PATH", "cache"), since)
+    written, removed = manifest.difference(old, manifest.file_digests(output))
+    if (output / manifest.BUILD_FILE).is_file():
+        written.append(manifest.BUILD_FILE)  # the target then names the build it now serves
+    if not dry_run:
+        deploy.push(output, config.engagement, [*written, *removed])
+    return [f"push {path}" for path in written] + [f"delete {path}" for path in removed]
