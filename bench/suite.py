@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import approval_section, build_section, endpoint_section, pageweight
+from bench import approval_section, build_section, deploy_section, endpoint_section, pageweight
 from bench.cli import progress
 from bench.isso import IssoUnavailable
 from bench.pelican_runs import BuildFailed, Checkout, build_once, prepare, run_pelican
@@ -169,7 +169,19 @@ class Suite:
         except (BuildFailed, approval_section.ApprovalFailed) as error:
             progress(str(error))
             return [Row(approval_section.SECTION, f"{articles:,} articles", missing=_first_line(error))]
-        return approval_section.rows(times, full, label)
+        return approval_section.rows(times, full, label) + self._live(site, checkout, settings, times)
+
+    def _live(self, site: Site, checkout: Checkout, settings: Path,
+              times: approval_section.ApprovalTimes) -> list[Row]:
+        """Approval → live on an rsync folder and an S3 stand-in (after the approval rows)."""
+        try:
+            live = deploy_section.measure(site, checkout.output, settings, self.args.runs,
+                                          first_run=1000, progress=progress)
+        except (ImportError, approval_section.ApprovalFailed) as error:
+            progress(str(error))
+            return [Row(deploy_section.SECTION, "approval → live on the deploy target",
+                        missing=_first_line(error))]
+        return deploy_section.rows(site.articles, live, Figure.of(times.cli, "s"))
 
     def endpoint(self) -> list[Row]:
         # Look for the module without importing it: importing builds the app from ./pelicanconf.py.
