@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from pelican.plugins.engagement.deploy.caching import IMMUTABLE, REVALIDATE, STATIC, cache_control
 from requests.adapters import HTTPAdapter
 from ronkyuu.webmention import sendWebmention
 
@@ -159,7 +160,7 @@ def test_api_comment_approved_shows_on_the_page_nginx_serves(stack: Stack) -> No
     page = reader.get(stack.article, timeout=10)
     assert page.status_code == 200
     assert "Through nginx and back." in page.text
-    assert page.headers["Cache-Control"] == "no-cache"
+    assert page.headers["Cache-Control"] == REVALIDATE
 
 
 # --- linkbacks ---------------------------------------------------------------------------------------
@@ -236,20 +237,32 @@ def test_nginx_refuses_the_site_before_the_first_build(tmp_path: Path) -> None:
 # --- static files --------------------------------------------------------------------------------------
 
 
-def test_html_is_revalidated_and_static_files_are_cached(stack: Stack) -> None:
-    assert requests.get(stack.url + "/", timeout=10).headers["Cache-Control"] == "no-cache"
-    css = requests.get(f"{stack.url}/theme/css/site.css", timeout=10)
-    assert css.status_code == 200 and css.headers["Cache-Control"] == "public, max-age=3600"
+#: Paths of every kind, with the files the test writes for those the small site has not.
+CACHED_PATHS = {
+    "": None, ARTICLE: None, "archives/": None, "404.html": None, "engagement/threads.json": None,
+    "theme/css/site.css": None, "engagement/comments.js": None,
+    "feeds/comments.atom.xml": "<feed/>", "robots.txt": "User-agent: *",
+    "LICENSE": "no extension", "files/report.pdf": "%PDF",
+    "theme/css/site.0a1b2c3d4e.css": "x", "engagement/media/0123456789abcdef01234567.png": "x",
+    "engagement/avatars/deadbeef0123.webp": "x", "images/photo-CAFEBABE99.JPG": "x",
+}
 
 
-def test_hashed_names_and_embed_media_are_immutable(stack: Stack) -> None:
-    for relative in ("engagement/media/0123456789abcdef01234567.png", "theme/css/site.0a1b2c3d4e.css"):
-        target = stack.output / relative
+def test_the_paths_cover_every_lifetime() -> None:
+    assert {cache_control(path) for path in CACHED_PATHS} == {REVALIDATE, IMMUTABLE, STATIC}
+
+
+@pytest.mark.parametrize("path", sorted(CACHED_PATHS))
+def test_cache_lifetimes_are_those_deploy_gives_objects(stack: Stack, path: str) -> None:
+    """Pages revalidate, hashed names are immutable, other static files keep an hour: the same
+    Cache-Control ``engagement deploy`` sets on S3 objects (deploy.caching)."""
+    if CACHED_PATHS[path] is not None:
+        target = stack.output / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(b"x")
-        answer = requests.get(f"{stack.url}/{relative}", timeout=10)
-        assert answer.status_code == 200
-        assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable", relative
+        target.write_text(CACHED_PATHS[path], "utf-8")
+    answer = requests.get(f"{stack.url}/{path}", timeout=10)
+    assert answer.status_code == 200, path
+    assert answer.headers["Cache-Control"] == cache_control(path)
 
 
 def test_precompressed_file_is_sent_as_it_is(stack: Stack) -> None:
