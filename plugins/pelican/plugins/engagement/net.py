@@ -7,7 +7,8 @@ through :func:`fetch`, because each of them lets a stranger choose the URL we re
 - every address a name resolves to is checked *at connect time* and the socket connects to the
   address that was checked, so a DNS answer that changes between check and use (rebinding) cannot
   slip a private address through; literal IPs in any notation (decimal, octal, IPv6-mapped) are
-  resolved by the system first and so are checked the same way;
+  resolved by the system first and so are checked the same way; IPv6 addresses that carry an
+  IPv4 address (NAT64, 6to4, Teredo, IPv4-mapped/-compatible) are judged by the address inside;
 - redirects are followed by hand, at most ``max_redirects``, each hop checked again;
 - a total deadline (not only a per-read timeout, which a slow-loris server defeats by trickling
   bytes) and a cap on the *decoded* body size (which also stops compression bombs);
@@ -38,6 +39,23 @@ from pelican.plugins.engagement import __version__
 DEFAULT_USER_AGENT = f"pelican-engagement/{__version__} (Webmention; +https://getpelican.com)"
 PUBLIC_PORTS = frozenset({80, 443})
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+
+
+# IPv6 ranges whose addresses embed an IPv4 address (see :func:`embedded_ipv4`).
+_IPV4_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
+_IPV4_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")  # SIIT, RFC 2765
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # deprecated; also holds :: and ::1
+_NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052
+_NAT64_LOCAL_USE = ipaddress.IPv6Network("64:ff9b:1::/48")  # RFC 8215
+_SIX_TO_FOUR = ipaddress.IPv6Network("2002::/16")
+_TEREDO = ipaddress.IPv6Network("2001::/32")
+# Where RFC 6052 puts the IPv4 bytes for each NAT64 prefix length (byte 8, "u", is skipped).
+_RFC6052_SLICES: dict[int, tuple[slice, ...]] = {
+    48: (slice(6, 8), slice(9, 11)),
+    56: (slice(7, 8), slice(9, 12)),
+    64: (slice(9, 13),),
+    96: (slice(12, 16),),
+}
 
 
 class FetchError(Exception):
@@ -111,12 +129,62 @@ class FetchResult:
         return 200 <= self.status < 300
 
 
-def is_public_address(address: str) -> bool:
-    """True for globally routable unicast addresses (IPv4-mapped IPv6 judged as its IPv4)."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+def _is_global_unicast(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return ip.is_global and not ip.is_multicast
+
+
+def is_public_address(address: str) -> bool:
+    """True for globally routable unicast addresses.
+
+    An IPv6 address that carries an IPv4 address (NAT64, 6to4, Teredo, IPv4-mapped/-compatible/
+    -translated) is judged by the IPv4 address(es) inside, because that is where a packet to it
+    ends up: on an IPv6-only host with NAT64, ``64:ff9b::a9fe:a9fe`` is the metadata service.
+    """
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        inside = embedded_ipv4(ip)
+        if inside is not None:
+            return all(_is_global_unicast(v4) for v4 in inside)
+    return _is_global_unicast(ip)
+
+
+def _nat64_local_readings(ip: ipaddress.IPv6Address) -> tuple[ipaddress.IPv4Address, ...]:
+    """Every IPv4 address ``ip`` can mean under some prefix length of the local-use NAT64 range.
+
+    RFC 6052 zeroes the "u" byte and the suffix after the IPv4 bytes, so a length whose u byte or
+    suffix is not zero cannot be the operator's; the /96 reading has neither and always counts.
+    """
+    packed = ip.packed
+    readings = []
+    for length, parts in _RFC6052_SLICES.items():
+        suffix_start = parts[-1].stop
+        if length != 96 and (packed[8] or any(packed[suffix_start:])):
+            continue
+        readings.append(ipaddress.IPv4Address(b"".join(packed[part] for part in parts)))
+    return tuple(readings)
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> tuple[ipaddress.IPv4Address, ...] | None:
+    """The IPv4 addresses a packet to ``ip`` may really reach, or None when it embeds none.
+
+    The local-use NAT64 prefix may be any of /48, /56, /64 or /96 inside ``64:ff9b:1::/48`` (the
+    operator chooses, and we cannot know which), so every possible reading is returned and all
+    must pass.
+    For Teredo both the relay server and the client (stored XOR 0xffffffff) are returned.
+    """
+    if ip in _IPV4_MAPPED:
+        return (ipaddress.IPv4Address(ip.packed[12:]),)
+    if ip in _IPV4_TRANSLATED or ip in _IPV4_COMPATIBLE or ip in _NAT64_WELL_KNOWN:
+        return (ipaddress.IPv4Address(ip.packed[12:]),)
+    if ip in _NAT64_LOCAL_USE:
+        return _nat64_local_readings(ip)
+    if ip in _SIX_TO_FOUR:
+        return (ipaddress.IPv4Address(ip.packed[2:6]),)
+    if ip in _TEREDO:
+        server = ipaddress.IPv4Address(ip.packed[4:8])
+        client = ipaddress.IPv4Address(int.from_bytes(ip.packed[12:16], "big") ^ 0xFFFFFFFF)
+        return (server, client)
+    return None
 
 
 def check_url(url: str, policy: FetchPolicy) -> tuple[str, int]:
