@@ -130,6 +130,7 @@ def write_site(base: Path, site_url: str, **settings: Any) -> Path:
         "PATH": "content",
         "OUTPUT_PATH": "output",
         "ENGAGEMENT_DATABASE_URL": "sqlite:///engagement.sqlite3",
+        "ENGAGEMENT_ENDPOINT_URL": site_url,  # one server is both our site and the endpoint
         "ENGAGEMENT_ALLOWED_PRIVATE_HOSTS": ["127.0.0.1"],
         "ENGAGEMENT_FETCH_TIMEOUT": 2.0,
     }

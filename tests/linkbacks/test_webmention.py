@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import requests
 from ronkyuu.webmention import sendWebmention
 
@@ -146,6 +147,21 @@ def test_status_url_reports_verification(endpoint, peer):
     endpoint.wait_settled(entry.id)
     assert requests.get(status_url, timeout=10).json()["verification"] == "verified"
     assert requests.get(endpoint.url + "/webmention/status/nope", timeout=10).status_code == 404
+
+
+@pytest.mark.parametrize("forged", [{"Host": "attacker.example"},
+                                    {"X-Forwarded-Host": "attacker.example", "X-Forwarded-Proto": "http"}],
+                         ids=["Host", "X-Forwarded-Host behind a trusted proxy"])
+def test_status_url_comes_from_the_configured_endpoint_url_not_the_request(make_endpoint, peer, forged):
+    configured = "https://engage.example.org/mentions"
+    with make_endpoint(ENDPOINT_URL=configured, TRUSTED_PROXIES=1) as endpoint:
+        source = peer.page("/reply", reply_page(endpoint.open_url))
+        response = requests.post(endpoint.url + "/webmention", headers=forged, timeout=10,
+                                 data={"source": source, "target": endpoint.open_url})
+    assert response.status_code == 202, response.text
+    [entry] = endpoint.store.list(kind="webmention")
+    assert _status_url(response) == f"{configured}/webmention/status/{entry.uuid}"
+    assert "attacker" not in response.text
 
 
 def test_rejects_source_equal_to_target(endpoint):

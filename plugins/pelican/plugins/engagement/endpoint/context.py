@@ -31,6 +31,15 @@ class EndpointContext:
     def settings(self) -> EngagementSettings:
         return self.config.engagement
 
+    def public_url(self, path: str) -> str:
+        """An absolute link to ``path`` on this endpoint, from ENGAGEMENT_ENDPOINT_URL.
+
+        Never from the request's ``Host`` (or a proxy's ``X-Forwarded-Host``): a sender could forge
+        it and have our answers point other programs at a host of its choosing. Without a
+        configured URL the link stays relative to the endpoint.
+        """
+        return self.settings.ENDPOINT_URL.rstrip("/") + path
+
     def thread_url(self, thread: str) -> str:
         """The public address of a thread's article (from the manifest, else from SITEURL)."""
         known = self.manifest.get(thread)

@@ -9,7 +9,8 @@ routes set no cookies and read none: another site's server calls them, not a rea
 - ``POST /pingback``: XML-RPC ``pingback.ping``; the body is capped (MAX_BODY_BYTES, enforced by
   Flask before we read it) and parsed with defusedxml. Any Content-Type is accepted, because real
   clients (``@remy/webmention``) send XML-RPC as a form.
-- ``POST /webmention``: ``202 Accepted`` with the status page's URL in the body and no
+- ``POST /webmention``: ``202 Accepted`` with the status page's URL (built from the configured
+  ENDPOINT_URL, never the ``Host`` header) in the body and no
   ``Location`` (the Recommendation reserves ``Location`` for ``201``); verification runs in a
   background thread (and ``engagement worker``).
 - ``GET /webmention/status/<uuid>``: JSON saying whether the mention was verified and approved.
@@ -20,7 +21,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from sqlalchemy import select
 
 from pelican.plugins.engagement.endpoint.context import endpoint_context
@@ -139,7 +140,7 @@ def webmention_receive() -> Response:
         return Response(rejected.message + "\n", status=rejected.status, headers=headers,
                         mimetype="text/plain")
     verifier(current_app._get_current_object()).wake()  # type: ignore[attr-defined]
-    status_url = url_for("linkbacks.webmention_status", uuid=entry.uuid, _external=True)
+    status_url = endpoint_context().public_url(f"/webmention/status/{entry.uuid}")
     body = (f"Webmention accepted. Its source will be verified shortly.\n"
             f"Status: {status_url}\n")
     return Response(body, status=202, mimetype="text/plain")
