@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
@@ -10,6 +13,7 @@ from pelican.plugins.engagement.cli import main
 from pelican.plugins.engagement.store import NewEntry, Store
 
 from tests.moderation.conftest import THREAD, CliSite
+from tests.support.fifo import FifoReader
 
 
 @pytest.fixture
@@ -102,6 +106,44 @@ def test_export_reimports_without_duplicates(run, db: Store, cli_site: CliSite) 
     backup = cli_site.root / "backup.json"
     run("export", "-o", str(backup))
     assert db.import_(json.loads(backup.read_text())) == (0, 2)
+
+
+def test_export_into_a_named_pipe_writes_through_it(run, db: Store, tmp_path: Path) -> None:
+    add(db, "piped")
+    pipe = tmp_path / "backup.pipe"
+    os.mkfifo(pipe)
+    reader = FifoReader(pipe)
+    reader.start()
+    result = run("export", "--output", str(pipe))
+    assert result.exit_code == 0, result.output
+    assert json.loads(reader.result())["entries"][0]["body_source"] == "piped"
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+
+
+def test_export_through_a_symlink_keeps_the_link(run, db: Store, tmp_path: Path) -> None:
+    add(db, "linked")
+    real = tmp_path / "real.json"
+    real.write_text("old backup", "utf-8")
+    link = tmp_path / "latest.json"
+    link.symlink_to(real)
+    assert run("export", "--output", str(link)).exit_code == 0
+    assert link.is_symlink() and "linked" in real.read_text("utf-8")
+
+
+def test_export_to_dash_writes_standard_output(run, db: Store, tmp_path: Path, monkeypatch) -> None:
+    add(db, "to stdout")
+    here = tmp_path / "cwd"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    result = run("export", "--output", "-")
+    assert json.loads(result.stdout)["entries"][0]["body_source"] == "to stdout"
+    assert list(here.iterdir()) == []  # no file named "-"
+
+
+def test_export_to_a_folder_is_refused_with_a_sentence(run, db: Store, tmp_path: Path) -> None:
+    result = run("export", "--output", str(tmp_path))
+    assert result.exit_code == 2
+    assert "is a directory" in result.output and "Traceback" not in result.output
 
 
 def test_forget_deletes_a_persons_comments(run, db: Store) -> None:

@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 
 from pelican.plugins.engagement.cases.providers import Match
 from pelican.plugins.engagement.cases.snapshot import now_iso
+from pelican.plugins.engagement.files import write_file
 from pelican.plugins.engagement.net import Fetcher, FetchError, FetchResult
 
 OEMBED_TYPES = ("photo", "video", "link", "rich")
@@ -135,5 +136,5 @@ def download(fetcher: Fetcher, url: str, folder: Path) -> str:
         raise EmbedError(f"image {url}: type {result.content_type or 'unknown'} is not allowed")
     name = media_name(url, result.content_type)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_bytes(result.content)
+    write_file(folder / name, result.content)
     return name

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pelican.plugins.engagement.files import write_file
+
 FORMAT_VERSION = 1
 
 
@@ -64,9 +66,7 @@ class Snapshot:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         document = {"version": FORMAT_VERSION, "embeds": self.entries}
         text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        temporary = self.path.with_suffix(self.path.suffix + ".tmp")
-        temporary.write_text(text, "utf-8")
-        temporary.replace(self.path)
+        write_file(self.path, text)
         self.changed = False
 
 

@@ -10,14 +10,13 @@ own page, in the full build and in the fast path alike, so both give the same by
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pelican.plugins.engagement.comments.render import marker
+from pelican.plugins.engagement.files import write_file
 
 INDEX_VERSION = 1
 #: Fragment kinds the fast path may find in a page, in the order it replaces them.
@@ -35,24 +34,10 @@ def index_path(output_path: Path) -> Path:
 def write_atomic(path: Path, text: str) -> bool:
     """Write ``text`` to ``path`` via a temporary file and a rename; False when unchanged.
 
-    A web server reading the page meanwhile sees the old file or the new one, never half of one.
+    A web server reading the page meanwhile sees the old file or the new one, never half of one
+    (:func:`pelican.plugins.engagement.files.write_file`, which leaves devices and pipes intact).
     """
-    data = text.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True
+    return write_file(path, text, only_if_changed=True)
 
 
 def replace_between(text: str, start: str, end: str, replacement: str) -> tuple[str, int]:

@@ -11,8 +11,6 @@ date; the manifest records that moment so an article closes on time without a re
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from pelican.plugins.engagement.build import state
+from pelican.plugins.engagement.files import write_file
 from pelican.plugins.engagement.settings import EngagementSettings, threads_manifest_path
 
 MANIFEST_VERSION = 1
@@ -98,10 +97,7 @@ def save_manifest(threads: Any, path: Path) -> None:
         "version": MANIFEST_VERSION,
         "threads": {t.key: asdict(t) for t in sorted(threads, key=lambda t: t.key)},
     }
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".threads-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(document, handle, indent=1, sort_keys=True)
-    os.replace(tmp, path)
+    write_file(path, json.dumps(document, indent=1, sort_keys=True))
 
 
 def normalise_url(url: str) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 from pelican.plugins.engagement import net
 from pelican.plugins.engagement.build import state
+from pelican.plugins.engagement.files import write_file
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +57,7 @@ def store_avatar(url: str, folder: Path | str, *, settings: Any) -> str | None:
     name = hashlib.sha256(result.content).hexdigest()[:32] + extension
     path = Path(folder) / name
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".part")
-        temporary.write_bytes(result.content)
-        temporary.replace(path)
+        write_file(path, result.content)
     return name
 
 

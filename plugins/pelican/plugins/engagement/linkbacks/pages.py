@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pelican.plugins.engagement.build import state
+from pelican.plugins.engagement.files import write_file
 from pelican.plugins.engagement.settings import EngagementSettings
 
 
@@ -86,7 +87,7 @@ def write_headers_file(pelican: Any) -> None:
         for key, headers in discovery_headers(pelican)
     ]
     path = Path(pelican.settings["OUTPUT_PATH"]) / settings.HEADERS_FILE
-    path.write_text("".join(block + "\n\n" for block in blocks), "utf-8")
+    write_file(path, "".join(block + "\n\n" for block in blocks))
 
 
 def write_nginx_map(pelican: Any) -> None:
@@ -97,8 +98,5 @@ def write_nginx_map(pelican: Any) -> None:
     from pelican.plugins.engagement.linkbacks.nginx import nginx_maps
 
     path = Path(pelican.settings["OUTPUT_PATH"]) / settings.NGINX_HEADERS_MAP
-    path.parent.mkdir(parents=True, exist_ok=True)
     # nginx may reload at any moment: it must never read half a file.
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(nginx_maps(discovery_headers(pelican)), "utf-8")
-    partial.replace(path)
+    write_file(path, nginx_maps(discovery_headers(pelican)))

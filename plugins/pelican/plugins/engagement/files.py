@@ -1,0 +1,108 @@
+"""Writing a whole file in one step, without destroying what is not a regular file.
+
+Every file the plugin writes (the export, spliced pages, comment pages and feeds, the page index
+and threads manifest, the embed snapshot and its images, mention photos, the headers file) goes
+through :func:`write_file`. A temporary file renamed over the target means a web server, the
+endpoint or a backup job reads the old file or the new one, never half of one. That rename is
+only right for a regular file or a new path, though: renamed over ``/dev/null`` it turns the
+device into a plain file (as root every service on the machine then fails to write to it), over a
+named pipe it cuts off the program reading it, over a symlink it replaces the link instead of the
+file the link names. So the target is looked at first:
+
+- ``-``: standard output;
+- a symlink: followed, and what it names is judged by these rules (the link stays);
+- a regular file or nothing yet: a temporary file beside it, renamed over it;
+- a character device (``/dev/null``, a terminal) or a named pipe: written straight into;
+- a folder, a block device, a socket: refused with a sentence (:class:`UnsuitableTarget`).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import tempfile
+from pathlib import Path
+
+STDOUT = "-"
+
+
+class UnsuitableTarget(Exception):
+    """The path names something a file cannot be written to; the message says what and why."""
+
+
+def write_file(path: Path | str, data: str | bytes, *, mode: int = 0o644, only_if_changed: bool = False,
+               durable: bool = False) -> bool:
+    """Write ``data`` (text is UTF-8) to ``path``; False only when ``only_if_changed`` found it equal.
+
+    ``mode`` applies to a file this creates or replaces (0o600 for private backups); ``durable``
+    flushes it to the disk before the rename, for backups that must survive a power cut.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if str(path) == STDOUT:
+        _write_stdout(payload)
+        return True
+    target = Path(os.path.realpath(path))  # the file a symlink names, even a missing one
+    kind = _kind(path, target)
+    if kind == "stream":
+        _write_stream(target, payload)
+        return True
+    if kind == "file" and only_if_changed and target.read_bytes() == payload:
+        return False
+    _replace(target, payload, mode=mode, durable=durable)
+    return True
+
+
+def _kind(path: Path | str, target: Path) -> str:
+    """``new``, ``file`` or ``stream`` for what may be written; UnsuitableTarget for the rest."""
+    try:
+        found = target.stat().st_mode
+    except FileNotFoundError:
+        return "new"
+    except OSError as error:
+        raise UnsuitableTarget(f"{path} cannot be written: {error.strerror}") from None
+    if stat.S_ISREG(found):
+        return "file"
+    if stat.S_ISCHR(found) or stat.S_ISFIFO(found):
+        return "stream"
+    if stat.S_ISDIR(found):
+        raise UnsuitableTarget(f"{path} is a folder: give the name of a file to write")
+    what = "a block device" if stat.S_ISBLK(found) else "a socket" if stat.S_ISSOCK(found) else "special"
+    raise UnsuitableTarget(f"{path} is not a regular file ({what}); it was left alone")
+
+
+def _write_stdout(payload: bytes) -> None:
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:  # a text-only stand-in (some test runners)
+        sys.stdout.write(payload.decode("utf-8"))
+    else:
+        stream.write(payload)
+        stream.flush()
+    sys.stdout.flush()
+
+
+def _write_stream(target: Path, payload: bytes) -> None:
+    """Write into a device or pipe as a shell redirection would (a pipe waits for its reader)."""
+    fd = os.open(target, os.O_WRONLY | os.O_NOCTTY)
+    try:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+def _replace(target: Path, payload: bytes, *, mode: int, durable: bool) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), mode)
+            handle.write(payload)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
