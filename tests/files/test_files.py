@@ -129,3 +129,18 @@ def test_a_socket_is_refused(tmp_path: Path) -> None:
 def test_dash_means_standard_output(capfdbinary: pytest.CaptureFixture[bytes]) -> None:
     write_file("-", "to stdout\n")
     assert capfdbinary.readouterr().out == b"to stdout\n"
+
+
+def test_a_pipe_named_through_proc_fd_is_written_into() -> None:
+    # What `--output /dev/stdout` or a shell's `>(…)` hands over: a magic link to an anonymous pipe,
+    # whose resolved name ("pipe:[1234]") is no path at all.
+    read_end, write_end = os.pipe()
+    try:
+        write_file(f"/proc/self/fd/{write_end}", "into the pipe")
+        os.close(write_end)
+        write_end = -1
+        assert os.read(read_end, 100) == b"into the pipe"
+    finally:
+        os.close(read_end)
+        if write_end >= 0:
+            os.close(write_end)

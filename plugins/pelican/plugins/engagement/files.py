@@ -42,21 +42,22 @@ def write_file(path: Path | str, data: str | bytes, *, mode: int = 0o644, only_i
     if str(path) == STDOUT:
         _write_stdout(payload)
         return True
-    target = Path(os.path.realpath(path))  # the file a symlink names, even a missing one
-    kind = _kind(path, target)
+    kind = _kind(path)
     if kind == "stream":
-        _write_stream(target, payload)
+        # Opened by the name given: the kernel follows /dev/stdout or /dev/fd/N to the pipe itself.
+        _write_stream(path, payload)
         return True
+    target = Path(os.path.realpath(path))  # the file a symlink names, even a missing one
     if kind == "file" and only_if_changed and target.read_bytes() == payload:
         return False
     _replace(target, payload, mode=mode, durable=durable)
     return True
 
 
-def _kind(path: Path | str, target: Path) -> str:
+def _kind(path: Path | str) -> str:
     """``new``, ``file`` or ``stream`` for what may be written; UnsuitableTarget for the rest."""
     try:
-        found = target.stat().st_mode
+        found = os.stat(path).st_mode  # follows symlinks, as opening would
     except FileNotFoundError:
         return "new"
     except OSError as error:
@@ -81,7 +82,7 @@ def _write_stdout(payload: bytes) -> None:
     sys.stdout.flush()
 
 
-def _write_stream(target: Path, payload: bytes) -> None:
+def _write_stream(target: Path | str, payload: bytes) -> None:
     """Write into a device or pipe as a shell redirection would (a pipe waits for its reader)."""
     fd = os.open(target, os.O_WRONLY | os.O_NOCTTY)
     try:
