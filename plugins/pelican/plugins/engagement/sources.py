@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pelican.plugins.engagement.build import state
+from pelican.plugins.engagement.files import write_file
 
 SOURCES_FILE = "engagement/sources.json"
 VERSION = 1
@@ -51,9 +52,8 @@ def write(pelican: Any) -> None:
     """``finalized``: write the map beside the other files the plugin leaves in the output."""
     found = state(pelican.settings).extras.get(EXTRAS_KEY, {})
     path = Path(pelican.output_path) / SOURCES_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
     document = {"version": VERSION, "pages": dict(sorted(found.items()))}
-    path.write_text(json.dumps(document, separators=(",", ":")), "utf-8")
+    write_file(path, json.dumps(document, separators=(",", ":")))
 
 
 def load(output: Path) -> dict[str, str]:
