@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pelican.plugins.engagement.deploy.errors import DeployError
+from pelican.plugins.engagement.files import write_file
 
 BUILD_FILE = "engagement/build.json"
 KEEP = 20  # manifests kept in the cache folder (the newest)
@@ -48,9 +49,9 @@ def manifests_dir(cache_path: Path) -> Path:
 
 def save(cache_path: Path, build_id: str, digests: Mapping[str, str]) -> None:
     folder = manifests_dir(cache_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    with gzip.open(folder / f"{build_id}.json.gz", "wt", encoding="utf-8") as handle:
-        json.dump(digests, handle, sort_keys=True, separators=(",", ":"))
+    text = json.dumps(digests, sort_keys=True, separators=(",", ":"))
+    # Whole or not at all: a build killed here must not leave a manifest that ``load`` chokes on.
+    write_file(folder / f"{build_id}.json.gz", gzip.compress(text.encode("utf-8")))
     for stale in sorted(folder.glob("*.json.gz"))[:-KEEP]:
         stale.unlink()
 
@@ -92,5 +93,4 @@ def record_build(pelican: Any) -> None:
     build_id = new_build_id()
     save(cache, build_id, digests)
     record = {"id": build_id, "previous": previous, "written": written, "removed": removed}
-    (output / BUILD_FILE).parent.mkdir(parents=True, exist_ok=True)
-    (output / BUILD_FILE).write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", "utf-8")
+    write_file(output / BUILD_FILE, json.dumps(record, indent=1, sort_keys=True) + "\n")
