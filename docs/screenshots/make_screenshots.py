@@ -218,6 +218,7 @@ SHOTS = [
     Shot("embed", ARTICLE, "figure.embed-card"),
     Shot("article", ARTICLE),
     Shot("thread", ARTICLE, "#comments", prepare=post_pending_comment),
+    Shot("event", "2026/03/glimmerbrew-chat/", "#event-ask-glimmerbrew"),
     Shot("gallery", "cases/"),
     Shot("moderation", "admin/", endpoint=True, prepare=log_in),
 ]

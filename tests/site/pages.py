@@ -18,6 +18,7 @@ PAGE_TYPES = {
     "index": "index.html",
     "article": "2016/02/beauties-and-beasts-of-social-customer-service/index.html",
     "page": "about/index.html",
+    "event": "2012/08/understanding-is-underused-in-customer-service/index.html",
     "category": "category/customer-experience/index.html",
     "tag": "tag/response-time/index.html",
     "author": "author/matthew-thomas/index.html",

@@ -39,6 +39,12 @@ def register() -> None:
     signals.page_generator_finalized.connect(case_render.render_generator)
     signals.get_generators.connect(galleries.get_generators)
 
+    from pelican.plugins.engagement.events import render as event_render
+
+    signals.article_generator_finalized.connect(event_render.render_generator)
+    signals.page_generator_finalized.connect(event_render.render_generator)
+    signals.finalized.connect(event_render.write_calendars)
+
     from pelican.plugins.engagement import assets
     from pelican.plugins.engagement.comments import attach as comment_pages
 

@@ -135,8 +135,10 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", cleaned).strip("-") or "case"
 
 
-def _split_fields(lines: list[str], first_line: int, source: str) -> dict[str, tuple[int, list[str]]]:
-    """``name → (line, raw value lines)``, checking names, duplicates and stray text."""
+def _split_fields(lines: list[str], first_line: int, source: str,
+                  known: dict[str, str] = FIELDS) -> dict[str, tuple[int, list[str]]]:
+    """``name → (line, raw value lines)``, checking names (against ``known``: event blocks share
+    this syntax with their own fields), duplicates and stray text."""
     found: dict[str, tuple[int, list[str]]] = {}
     current: list[str] | None = None
     for offset, text in enumerate(lines):
@@ -156,9 +158,9 @@ def _split_fields(lines: list[str], first_line: int, source: str) -> dict[str, t
         if not match:
             raise CaseError(source, number, "", f"expected 'field: value', found {text.strip()!r}")
         name = match["name"].lower().replace("-", "_")
-        if name not in FIELDS:
-            close = difflib.get_close_matches(name, FIELDS, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else f"; known fields: {', '.join(FIELDS)}"
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else f"; known fields: {', '.join(known)}"
             raise CaseError(source, number, name, f"unknown field{hint}")
         if name in found:
             raise CaseError(source, number, name, f"given twice (first on line {found[name][0]})")

@@ -23,16 +23,19 @@ from markdown.preprocessors import Preprocessor
 
 from pelican.plugins.engagement.build import EngagementBuildError, state
 from pelican.plugins.engagement.cases.blocks import Case, CaseError, parse_case, unique_anchors
+from pelican.plugins.engagement.events.blocks import EventError, parse_event
 from pelican.readers import MarkdownReader
 
 logger = logging.getLogger(__name__)
 
 CASES_KEY = "engagement_cases"
 EMBEDS_KEY = "engagement_embeds"
+EVENTS_KEY = "engagement_events"  # rendered by pelican.plugins.engagement.events.render
 CARDS_KEY = "engagement_case_cards"  # set by pelican.plugins.engagement.cases.render: anchor → card HTML
 CASE_SLOT = "data-engagement-case-slot"
 EMBED_SLOT = "data-engagement-embed-slot"
 GALLERY_SLOT = "data-engagement-gallery-slot"
+EVENT_SLOT = "data-engagement-event-slot"
 _FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*?)\s*$")
 _BARE_URL = re.compile(r"^ {0,3}<?(?P<url>https?://[^\s<>]+?)>?\s*$")
 
@@ -58,6 +61,7 @@ class Found:
     source: str = "<markdown>"
     cases: list[Case] = field(default_factory=list)
     embeds: list[EmbedRef] = field(default_factory=list)
+    events: list[Any] = field(default_factory=list)  # events.blocks.Event
 
 
 class BlocksPreprocessor(Preprocessor):
@@ -78,6 +82,11 @@ class BlocksPreprocessor(Preprocessor):
                         raise CaseError(found.source, index + 1, "", "this case block is never closed")
                     found.cases.append(parse_case(lines[index + 1:end], index + 2, found.source))
                     out += ["", self._slot(CASE_SLOT, len(found.cases) - 1), ""]
+                elif fence["info"].lower() == "event":
+                    if end is None:
+                        raise EventError(found.source, index + 1, "", "this event block is never closed")
+                    found.events.append(parse_event(lines[index + 1:end], index + 2, found.source))
+                    out += ["", self._slot(EVENT_SLOT, len(found.events) - 1), ""]
                 elif fence["info"].lower() == "case-gallery":
                     # The article's own gallery: an overview of every case in it, by verdict.
                     out += ["", self._slot(GALLERY_SLOT, index + 1), ""]
@@ -179,6 +188,7 @@ class EngagementMarkdownReader(MarkdownReader):
         self.extension.found = Found()
         metadata[CASES_KEY] = unique_anchors(found.cases)
         metadata[EMBEDS_KEY] = found.embeds
+        metadata[EVENTS_KEY] = found.events
         return content, metadata
 
 

@@ -140,7 +140,7 @@ def render_generator(generator: Any) -> None:
     errors = state(generator.settings).extras.get("case_errors")
     if errors:
         # The reader logged each one; stop here too so a build without --fatal still fails.
-        raise EngagementBuildError(f"{len(errors)} malformed case block(s): " + "; ".join(errors))
+        raise EngagementBuildError(f"{len(errors)} malformed case or event block(s): " + "; ".join(errors))
     books = library(generator.settings)
     templates = Templates(generator)
     for content in _contents(generator):

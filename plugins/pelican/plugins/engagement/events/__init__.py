@@ -1,0 +1,1 @@
+"""Event blocks: announcements with a time zone, a calendar file and structured data."""
