@@ -12,6 +12,7 @@ HEADINGS = {
     "index": "Latest articles",
     "article": "The Beauties and the Beasts of Social Customer Service",
     "page": "About",
+    "event": "Understanding is Underused in Customer Service",
     "category": "Category: Customer Experience",
     "tag": "Tag: response time",
     "author": "Matthew Thomas",
