@@ -27,10 +27,20 @@ def _approve(site: CliSite, entry_id: int) -> str:
     return result.output
 
 
-def test_failed_page_update_keeps_the_approval_and_says_what_to_run(fresh_site: CliSite) -> None:
+def test_failed_page_update_keeps_the_approval_and_fails_the_command(fresh_site: CliSite) -> None:
     shutil.rmtree(fresh_site.output)
-    output = _approve(fresh_site, _pending(fresh_site))
-    assert "Updating the pages failed" in output and "engagement rebuild" in output
+    entry_id = _pending(fresh_site)
+    arguments = ["moderate", "approve", str(entry_id), "--settings", str(fresh_site.settings_file)]
+    result = CliRunner().invoke(main, arguments)
+    assert result.exit_code == 1
+    assert f"Comment {entry_id} approved." in result.output
+    assert f"the page of comment {entry_id} was not updated" in result.output
+    assert "build the site once" in result.output
+    store = Store.open(f"sqlite:///{fresh_site.root / 'engagement.sqlite3'}")
+    try:
+        assert store.require(entry_id).status == "approved"
+    finally:
+        store.close()
 
 
 def test_rebuild_off_says_to_run_it(fresh_site: CliSite) -> None:

@@ -12,6 +12,7 @@ not pay for them.
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import click
 
@@ -45,6 +46,20 @@ class LazyGroup(click.Group):
         module = importlib.import_module(f"pelican.plugins.engagement.cli.{module_name}")
         command: click.Command = getattr(module, attribute)
         return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the subcommand; an error that says what went wrong becomes one line, not a traceback."""
+        try:
+            return super().invoke(ctx)
+        except click.ClickException:
+            raise
+        except Exception as error:
+            from pelican.plugins.engagement.cli.common import as_failure
+
+            failure = as_failure(error)
+            if failure is None:
+                raise
+            raise failure from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]

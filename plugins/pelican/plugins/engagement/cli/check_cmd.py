@@ -10,7 +10,7 @@ import click
 
 from pelican.plugins.engagement.check import CheckOptions, check_output
 from pelican.plugins.engagement.check.validity import VALIDATORS, ValidatorUnavailable
-from pelican.plugins.engagement.cli.common import load_config
+from pelican.plugins.engagement.cli.common import CommandFailed, load_config
 from pelican.plugins.engagement.net import FetchPolicy
 
 
@@ -74,11 +74,11 @@ def check_command(output: Path, settings_file: str | None, site_url: str | None,
     try:
         problems = check_output(output, options, progress=progress)
     except (FileNotFoundError, ValidatorUnavailable) as error:
-        raise click.ClickException(str(error)) from None
+        raise CommandFailed(str(error)) from None
     for problem in problems:
         click.echo(str(problem))
     if problems:
         files = len({problem.path for problem in problems})
-        raise click.ClickException(f"{len(problems)} problem(s) in {files} file(s) of {output}")
+        raise CommandFailed(f"{len(problems)} problem(s) in {files} file(s) of {output}")
     if not quiet:
         click.echo(f"engagement check: {output} passed", err=True)

@@ -11,7 +11,7 @@ import json
 
 import click
 
-from pelican.plugins.engagement.cli.common import open_store, with_site
+from pelican.plugins.engagement.cli.common import CommandFailed, open_store, with_site
 from pelican.plugins.engagement.files import STDOUT, UnsuitableTarget, write_file
 from pelican.plugins.engagement.moderation import actions as moderation
 from pelican.plugins.engagement.settings import SiteConfig
@@ -32,7 +32,7 @@ def export_command(config: SiteConfig, output: str, public: bool) -> None:
         # A private backup (e-mail addresses) is readable by its owner only.
         write_file(output, text, mode=0o644 if public else 0o600, durable=True)
     except UnsuitableTarget as error:
-        raise click.ClickException(str(error)) from None
+        raise CommandFailed(str(error)) from None
     if output != STDOUT:
         click.echo(f"Exported {len(document['entries'])} entries to {output}"
                    + ("" if public else " (private: contains e-mail addresses)"), err=True)
@@ -48,4 +48,7 @@ def forget_command(config: SiteConfig, email: str, yes: bool) -> None:
     if not yes:
         click.confirm(f"Delete every comment written with {email}? This cannot be undone", abort=True)
     removed, dropped, pages = moderation.forget(config, store, email, actor="cli")
+    if pages.failed:
+        click.echo(f"Deleted {len(removed)} entries and {dropped} subscriptions of {email}.")
+        raise CommandFailed(f"the pages that showed them were not updated: {pages.error}")
     click.echo(f"Deleted {len(removed)} entries and {dropped} subscriptions of {email}. {pages}")

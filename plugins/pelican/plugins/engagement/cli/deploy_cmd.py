@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from pelican.plugins.engagement import deploy
-from pelican.plugins.engagement.cli.common import open_store, with_site
+from pelican.plugins.engagement.cli.common import CommandFailed, open_store, with_site
 from pelican.plugins.engagement.settings import SiteConfig
 
 
@@ -36,7 +36,7 @@ def deploy_command(config: SiteConfig, output: Path | None, dry_run: bool, pendi
         else:
             lines = deploy.deploy_all(output, config.engagement, dry_run=dry_run)
     except deploy.DeployError as error:
-        raise click.ClickException(str(error)) from None
+        raise CommandFailed(str(error)) from None
     for line in lines:
         click.echo(line)
     if not dry_run:
@@ -51,7 +51,7 @@ def _pending(config: SiteConfig, retry: bool) -> None:
         if retry:
             result = publisher.push_due(config, store, waiting_too=True)
             if result.error:
-                raise click.ClickException(f"pushing {len(result.files)} file(s) failed: {result.error}")
+                raise CommandFailed(f"pushing {len(result.files)} file(s) failed: {result.error}")
             click.echo(f"pushed {len(result.files)} file(s) from {result.jobs} job(s)")
             return
         jobs = store.pending_jobs()

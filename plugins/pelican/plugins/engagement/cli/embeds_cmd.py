@@ -12,7 +12,7 @@ import click
 from pelican.plugins.engagement.cases import oembed
 from pelican.plugins.engagement.cases.library import Library
 from pelican.plugins.engagement.cases.scan import references
-from pelican.plugins.engagement.cli.common import with_site
+from pelican.plugins.engagement.cli.common import CommandFailed, with_site
 from pelican.plugins.engagement.settings import SiteConfig
 
 
@@ -51,7 +51,7 @@ def refresh_command(config: SiteConfig, urls: tuple[str, ...], refresh_all: bool
     books.save()
     click.echo(f"{len(books.snapshot)} posts in {books.snapshot.path}")
     if failures:
-        raise click.ClickException(f"{failures} post(s) could not be fetched")
+        raise CommandFailed(f"{failures} post(s) could not be fetched")
 
 
 @embeds_group.command(name="prune")

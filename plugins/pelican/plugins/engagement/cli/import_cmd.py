@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from pelican.plugins.engagement.cli.common import open_store, with_site
+from pelican.plugins.engagement.cli.common import CommandFailed, open_store, with_site
 from pelican.plugins.engagement.importers import ImportFormatError, ImportSummary
 from pelican.plugins.engagement.settings import SiteConfig
 from pelican.plugins.engagement.store import StoreError
@@ -52,14 +52,14 @@ def import_json(config: SiteConfig, file: Path) -> None:
     try:
         document = json.loads(file.read_text("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise click.ClickException(f"{file}: not a JSON document ({error})") from None
+        raise CommandFailed(f"{file}: not a JSON document ({error})") from None
     try:
         added, skipped = open_store(config).import_(document)
     except StoreError as error:
-        raise click.ClickException(f"{file}: {error}") from None
+        raise CommandFailed(f"{file}: {error}") from None
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         # A hand-edited or truncated export: say which field, instead of a traceback.
-        raise click.ClickException(f"{file}: not a valid engagement export ({error!r})") from None
+        raise CommandFailed(f"{file}: not a valid engagement export ({error!r})") from None
     click.echo(f"{added} entries added, {skipped} already present")
 
 
@@ -67,7 +67,7 @@ def _run(importer: Any, *args: Any, **kwargs: Any) -> ImportSummary:
     try:
         return importer(*args, **kwargs)
     except ImportFormatError as error:
-        raise click.ClickException(str(error)) from None
+        raise CommandFailed(str(error)) from None
 
 
 @import_group.command("wordpress")
@@ -111,7 +111,7 @@ def import_disqus_command(config: SiteConfig, export: Path, include_spam: bool, 
 
     manifest = Manifest(config.threads_manifest)
     if not len(manifest):
-        raise click.ClickException(
+        raise CommandFailed(
             f"no articles known ({config.threads_manifest} is missing or empty): build the site "
             "first (make html) so threads can be matched to articles")
     summary = _run(

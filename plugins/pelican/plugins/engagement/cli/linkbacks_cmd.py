@@ -7,7 +7,7 @@ from typing import Any
 import click
 from tqdm import tqdm
 
-from pelican.plugins.engagement.cli.common import open_store, with_site
+from pelican.plugins.engagement.cli.common import CommandFailed, open_store, with_site
 from pelican.plugins.engagement.settings import SiteConfig
 
 
@@ -31,7 +31,7 @@ def send_command(config: SiteConfig, dry_run: bool) -> None:
             on_result=_print_result,
         )
     except SendError as error:
-        raise click.ClickException(str(error)) from None
+        raise CommandFailed(str(error)) from None
     finally:
         store.close()
     if dry_run:

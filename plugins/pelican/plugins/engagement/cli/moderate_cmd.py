@@ -10,7 +10,7 @@ import json
 
 import click
 
-from pelican.plugins.engagement.cli.common import open_store, with_site
+from pelican.plugins.engagement.cli.common import CommandFailed, open_store, with_site
 from pelican.plugins.engagement.moderation import actions as moderation
 from pelican.plugins.engagement.settings import SiteConfig
 from pelican.plugins.engagement.store import KINDS, STATUSES, Entry
@@ -67,7 +67,7 @@ def show_command(config: SiteConfig, entry_id: int, as_json: bool) -> None:
     store = open_store(config)
     entry = store.get(entry_id)
     if entry is None:
-        raise click.ClickException(f"no entry with id {entry_id}")
+        raise CommandFailed(f"no entry with id {entry_id}")
     history = store.moderation_history(entry_id)
     if as_json:
         document = entry.to_dict(private=True) | {
@@ -89,17 +89,22 @@ def _action_command(action: str, help_text: str) -> click.Command:
     @with_site
     def command(config: SiteConfig, entry_ids: tuple[int, ...]) -> None:
         store = open_store(config)
-        failed = False
+        failures: list[str] = []
         for entry_id in entry_ids:
             try:
                 outcome = moderation.moderate(config, store, entry_id, action, actor="cli")
             except moderation.ModerationError as error:
-                click.echo(f"Error: {error}", err=True)
-                failed = True
+                failures.append(str(error))
+                continue
+            if outcome.rebuild.failed:
+                # The action stands; the pages lag behind until someone runs the rebuild.
+                click.echo(outcome.done())
+                failures.append(f"the page of {outcome.entry.kind} {outcome.entry.id} was not updated: "
+                                f"{outcome.rebuild.error}")
                 continue
             click.echo(outcome.summary())
-        if failed:
-            raise SystemExit(1)
+        if failures:
+            raise CommandFailed("; ".join(failures))
 
     return command
 

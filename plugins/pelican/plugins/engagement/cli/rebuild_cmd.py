@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from pelican.plugins.engagement.cli.common import with_site
+from pelican.plugins.engagement.cli.common import CommandFailed, with_site
 from pelican.plugins.engagement.comments.entries import RenderError
 from pelican.plugins.engagement.comments.rebuild import RebuildError, rebuild_threads
 from pelican.plugins.engagement.comments.splice import PageIndex, SpliceError
@@ -32,7 +32,7 @@ def rebuild_command(config: SiteConfig, threads: tuple[str, ...], everything: bo
             keys |= set(index.files) | set(index.articles)
         report = rebuild_threads(config, keys)
     except (RebuildError, SpliceError, RenderError) as error:
-        raise click.ClickException(str(error)) from None
+        raise CommandFailed(str(error)) from None
     click.echo(str(report))
     if report.skipped and not report.threads:
-        raise SystemExit(1)
+        raise CommandFailed("no thread was updated (see the reasons above)")

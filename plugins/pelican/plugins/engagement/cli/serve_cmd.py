@@ -9,7 +9,7 @@ import logging
 
 import click
 
-from pelican.plugins.engagement.cli.common import with_site
+from pelican.plugins.engagement.cli.common import CommandFailed, with_site
 from pelican.plugins.engagement.settings import SiteConfig
 
 
@@ -31,4 +31,4 @@ def serve_command(config: SiteConfig, host: str, port: int, debug: bool) -> None
     try:
         run_simple(host, port, app, threaded=True, use_reloader=debug, use_debugger=debug)
     except OSError as error:  # most often: the port is taken (another `make run`?)
-        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+        raise CommandFailed(f"cannot listen on {host}:{port}: {error.strerror or error}") from None

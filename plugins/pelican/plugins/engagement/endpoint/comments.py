@@ -56,7 +56,9 @@ def _follow_up(response: Response, ctx: EndpointContext, entry: Entry) -> None:
 def _publish_if_approved(ctx: EndpointContext, entry: Entry) -> None:
     """An auto-approved comment is in the page before the reader is sent back to it."""
     if entry.status == "approved":
-        moderation.refresh_pages(ctx.config, [entry.thread])
+        update = moderation.refresh_pages(ctx.config, [entry.thread])
+        if update.failed:
+            log.warning("entry %s is approved but its page was not updated: %s", entry.id, update.error)
 
 
 def _housekeeping(ctx: EndpointContext) -> None:

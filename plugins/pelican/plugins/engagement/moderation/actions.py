@@ -35,6 +35,31 @@ class ModerationError(Exception):
     """An action that cannot be carried out (unknown entry or action); the message says why."""
 
 
+class PageUpdate(str):
+    """What happened to the pages after an action: the sentence for people, and why it failed.
+
+    A string (the admin page and the CLI print it as it is) that also carries ``error``: why the
+    pages could not be updated, empty when they were or needed no update. The action itself
+    stands; the CLI exits non-zero on an error so a script notices the pages lag behind.
+    """
+
+    error: str
+
+    def __new__(cls, message: str, error: str = "") -> PageUpdate:
+        update = super().__new__(cls, message)
+        update.error = error
+        return update
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.error)
+
+
+UNCHANGED = PageUpdate("The pages did not change.")
+#: Failures of the fast page update that have a reason a person can act on (no traceback needed).
+EXPECTED_UPDATE_FAILURES: tuple[type[Exception], ...] = (OSError, StoreError)
+
+
 @dataclass(frozen=True)
 class Outcome:
     """The result of one action, for the CLI and the admin page to report."""
@@ -42,12 +67,16 @@ class Outcome:
     entry: Entry
     action: str
     pages_changed: bool
-    rebuild: str
+    rebuild: PageUpdate
 
-    def summary(self) -> str:
+    def done(self) -> str:
+        """What the action did to the entry: ``Comment 12 approved.``"""
         verb = {"approve": "approved", "reject": "rejected", "spam": "marked as spam",
                 "delete": "deleted"}[self.action]
-        return f"{self.entry.kind.capitalize()} {self.entry.id} {verb}. {self.rebuild}"
+        return f"{self.entry.kind.capitalize()} {self.entry.id} {verb}."
+
+    def summary(self) -> str:
+        return f"{self.done()} {self.rebuild}"
 
 
 def moderate(config: SiteConfig, store: Store, entry_id: int, action: str, *, actor: str) -> Outcome:
@@ -68,11 +97,12 @@ def moderate(config: SiteConfig, store: Store, entry_id: int, action: str, *, ac
         # First publication only: re-approving must not mail the same people again.
         notify_replies(config, store, after)
     changed = was_public != is_public
-    rebuild = refresh_pages(config, [after.thread], store) if changed else "The pages did not change."
+    rebuild = refresh_pages(config, [after.thread], store) if changed else UNCHANGED
     return Outcome(after, action, changed, rebuild)
 
 
-def forget(config: SiteConfig, store: Store, email: str, *, actor: str) -> tuple[list[Entry], int, str]:
+def forget(config: SiteConfig, store: Store, email: str, *, actor: str
+           ) -> tuple[list[Entry], int, PageUpdate]:
     """Erase a person: their entries and reply-notice subscriptions; pages that showed them update.
 
     Returns (removed entries, removed subscriptions, what happened to the pages).
@@ -80,38 +110,49 @@ def forget(config: SiteConfig, store: Store, email: str, *, actor: str) -> tuple
     removed = store.forget(email, actor=actor)
     dropped = subscriptions.forget(store, email)
     shown = {entry.thread for entry in removed if entry.status == "approved"}
-    pages = refresh_pages(config, shown, store) if shown else "The pages did not change."
+    pages = refresh_pages(config, shown, store) if shown else UNCHANGED
     return removed, dropped, pages
 
 
-def refresh_pages(config: SiteConfig, threads: Iterable[str], store: Store | None = None) -> str:
+def refresh_pages(config: SiteConfig, threads: Iterable[str], store: Store | None = None) -> PageUpdate:
     """Re-render the pages of ``threads`` through the rebuild hook; says what happened.
 
     With ``ENGAGEMENT_PAGE_UPDATES = "worker"`` the threads are queued for the page worker
     instead; with ``ENGAGEMENT_DEPLOY_ON_APPROVE`` the changed files are queued and pushed to the
     deploy target in the background (:mod:`~pelican.plugins.engagement.deploy.publisher`).
+
+    A failure with a reason (pages built with other settings, no build yet, a folder not writable)
+    is returned, not logged: the caller tells the person in front of it. Anything else is a bug and
+    is logged with its traceback.
     """
+    from pelican.plugins.engagement.comments.entries import RenderError
+    from pelican.plugins.engagement.comments.rebuild import rebuild_threads
+    from pelican.plugins.engagement.comments.splice import SpliceError
+
     threads = set(threads)
     settings = config.engagement
     if settings.PAGE_UPDATES == "worker":
         (store or Store.open(config.database_url)).add_job("refresh", sorted(threads))
-        return "Queued for the page worker (`engagement worker`)."
+        return PageUpdate("Queued for the page worker (`engagement worker`).")
     if not settings.REBUILD_ON_APPROVE:
-        return "Run `engagement rebuild` to update the pages (ENGAGEMENT_REBUILD_ON_APPROVE is off)."
-    try:
-        from pelican.plugins.engagement.comments.rebuild import rebuild_threads
-    except ImportError:
-        log.warning("no rebuild hook available: run `engagement rebuild` to update %s", sorted(threads))
-        return "Run `engagement rebuild` to update the pages."
+        return PageUpdate(
+            "Run `engagement rebuild` to update the pages (ENGAGEMENT_REBUILD_ON_APPROVE is off).")
     try:
         report = rebuild_threads(config, threads)
+    except (SpliceError, RenderError, *EXPECTED_UPDATE_FAILURES) as error:
+        return _update_failed(error)
     except Exception as error:  # the moderation itself succeeded; say how to finish the job
         log.exception("updating the pages of %s failed", sorted(threads))
-        return f"Updating the pages failed ({error}); run `engagement rebuild`."
+        return _update_failed(error)
     summary = str(report).splitlines()[0] if report is not None else ""
     if settings.DEPLOY_ON_APPROVE and report.written:
         summary += " " + _publish(config, store, report.written)
-    return f"Pages updated. {summary}".strip()
+    return PageUpdate(f"Pages updated. {summary}".strip())
+
+
+def _update_failed(error: Exception) -> PageUpdate:
+    reason = str(error) or type(error).__name__
+    return PageUpdate(f"Updating the pages failed ({reason}); run `engagement rebuild`.", error=reason)
 
 
 def _publish(config: SiteConfig, store: Store | None, changed: list[str]) -> str:
