@@ -4,7 +4,8 @@ One site is built with SITEURL = ENDPOINT_URL = the nginx address, and everythin
 site does goes through nginx: the comment form and the JSON API, an approval that rewrites the page
 nginx then serves, a webmention discovered from nginx's ``Link`` header, and the rate limit, which
 must key on the connecting client (nginx's ``$remote_addr``) whatever ``X-Forwarded-For`` it sends.
-Clients are told apart by their loopback source address (127.0.0.2, 127.0.0.3, …).
+Clients are told apart by their loopback source address (127.0.0.2, 127.0.0.3, …). The stack runs
+on SQLite, and on PostgreSQL (what deploy/compose.yaml uses) where one is configured.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from pathlib import Path
 import pytest
 import requests
 from pelican.plugins.engagement.deploy.caching import IMMUTABLE, REVALIDATE, STATIC, cache_control
+from pelican.plugins.engagement.store import Store
 from requests.adapters import HTTPAdapter
 from ronkyuu.webmention import sendWebmention
 
+from tests.conftest import backend_store_url
 from tests.linkbacks.conftest import Peer, reply_page
 from tests.reliability.gunicorn import free_port, gunicorn
 from tests.support import nginx
@@ -88,10 +91,16 @@ def peer() -> Iterator[Peer]:
         yield site
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The site built for nginx's address, gunicorn on its store, nginx in front: once per backend."""
     nginx.require_nginx()
-    root = tmp_path_factory.mktemp("nginx-stack")
+    root = tmp_path_factory.mktemp(f"nginx-stack-{request.param}")
+    for store_url in backend_store_url(request.param, root):
+        yield from _stack(root, store_url)
+
+
+def _stack(root: Path, store_url: str) -> Iterator[Stack]:
     url = f"http://127.0.0.1:{free_port()}"
     content = root / "content"
     write_article(content / "articles", "open-thread", "An article open for comments.")
@@ -105,7 +114,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "SITEURL": url,
         "ENGAGEMENT_ENDPOINT_URL": url,
         "ENGAGEMENT_NGINX_HEADERS_MAP": HEADERS_MAP,
-        "ENGAGEMENT_DATABASE_URL": f"sqlite:///{root / 'engagement.sqlite3'}",
+        "ENGAGEMENT_DATABASE_URL": store_url,
         "ENGAGEMENT_ARCHIVE_PATH": "",
         "ENGAGEMENT_EMBEDS_FETCH": False,
         "ENGAGEMENT_ALLOWED_PRIVATE_HOSTS": ["127.0.0.1"],
@@ -116,6 +125,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "ENGAGEMENT_ADMIN_TOKEN": TOKEN,
         "ENGAGEMENT_REBUILD_ON_APPROVE": True,
     }
+    # As in deploy/compose.yaml: the endpoint creates the schema, the build only reads it.
+    Store.open(store_url).close()
     output = build_site(root, content, **values)
     settings_file = write_settings_file(root / "sitesettings.py", values)
     # As deploy/systemd and deploy/compose.yaml run it: gthread workers.
