@@ -81,20 +81,27 @@ def _resume_queue(setup_state: Any) -> None:
 
 @blueprint.route("/trackback/<path:thread>", methods=["GET", "POST"])
 def trackback_ping(thread: str) -> Response:
-    values = request.form if request.method == "POST" else request.args
     _address, ip_hash = _client()
     try:
-        _intake().trackback(
-            thread, url=values.get("url", ""), title=values.get("title", ""),
-            excerpt=values.get("excerpt", ""), blog_name=values.get("blog_name", ""),
-            ip_hash=ip_hash,
-        )
+        _intake().trackback(thread, **_ping_fields(), ip_hash=ip_hash)
+    except trackback.UndecodablePing as error:
+        return Response(trackback.response(str(error)), content_type=trackback.CONTENT_TYPE)
     except Rejected as rejected:
         status = 404 if rejected.status == 404 else 200
         return Response(trackback.response(rejected.message), status=status,
                         content_type=trackback.CONTENT_TYPE)
     verifier(current_app._get_current_object()).wake()  # type: ignore[attr-defined]
     return Response(trackback.response(None), content_type=trackback.CONTENT_TYPE)
+
+
+def _ping_fields() -> dict[str, str]:
+    """The ping's fields in the sender's charset (see :func:`trackback.read_ping`); a multipart
+    form is Werkzeug's to parse (its parts carry their own charset)."""
+    if request.method != "POST":
+        return trackback.read_ping(request.query_string, None)
+    if request.mimetype == "multipart/form-data":
+        return trackback.as_text({name: request.form.get(name, "") for name in trackback.PING_FIELDS})
+    return trackback.read_ping(request.get_data(cache=False), request.mimetype_params.get("charset"))
 
 
 # --- Pingback --------------------------------------------------------------------------------------
