@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 from pelican.plugins.engagement.comments.rebuild import RebuildError, rebuild_threads
+from pelican.plugins.engagement.store import NewEntry
 
-from tests.comments.helpers import make_site, soup, thread_key, tree_bytes
+from tests.comments.helpers import T0, make_site, soup, thread_key, tree_bytes
 
 
 def test_rebuild_after_approval_equals_full_build(tmp_path: Path) -> None:
@@ -125,3 +126,24 @@ def test_full_build_over_old_output_clears_pages_a_thread_lost(tmp_path: Path) -
     site.store.set_status(entries[1].id, "deleted", actor="test")
     site.build()
     assert not (built / "2024/01/first-post/comments").exists()
+
+
+def test_rebuild_publishes_the_photo_of_a_new_like(tmp_path: Path) -> None:
+    """An approved like's photo (stored by verification after the last build) must be in the
+    output after the fast update, or the page shows a broken image until the next full build."""
+    site = make_site(tmp_path)
+    built = site.build()
+    photo = b"\x89PNG\r\n\x1a\n" + b"\x01" * 32
+    (site.content / "avatars").mkdir()
+    (site.content / "avatars" / "0123abcd.png").write_bytes(photo)
+    site.store.add(NewEntry(
+        thread=thread_key("first-post"), kind="webmention", mention_type="like", status="approved",
+        author_name="Liker", author_url="https://liker.example/", author_photo="0123abcd.png",
+        source_url="https://liker.example/likes/1", created_at=T0,
+    ))
+
+    rebuild_threads(site.config(), {thread_key("first-post")})
+
+    assert "/engagement/avatars/0123abcd.png\"" in (built / "2024/01/first-post/index.html").read_text()
+    assert (built / "engagement/avatars/0123abcd.png").read_bytes() == photo
+    assert tree_bytes(built) == tree_bytes(site.build(tmp_path / "fresh"))

@@ -23,13 +23,14 @@ from pelican.plugins.engagement.comments.entries import latest_thread_keys, load
 from pelican.plugins.engagement.comments.render import FragmentRenderer, render_thread
 from pelican.plugins.engagement.comments.splice import PageIndex, SpliceError, index_path
 from pelican.plugins.engagement.comments.threads import Thread
-from pelican.plugins.engagement.comments.views import RenderContext, thread_view
+from pelican.plugins.engagement.comments.views import RenderContext, ThreadView, thread_view
 from pelican.plugins.engagement.comments.write import (
     splice_shown_pages,
     write_comment_pages,
     write_site_feed,
     write_thread_feed,
 )
+from pelican.plugins.engagement.linkbacks import avatars
 from pelican.plugins.engagement.settings import SiteConfig
 
 __all__ = ["RebuildError", "RebuildReport", "rebuild_threads"]
@@ -115,6 +116,12 @@ def _exclusive(output: Path) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+def _publish_photos(config: SiteConfig, view: ThreadView) -> list[str]:
+    """The mention photos the thread shows, copied into the output as the full build does."""
+    source = avatars.avatars_dir(config.pelican, config.engagement)
+    return avatars.publish((entry.author_photo for entry in view.entries), source, config.output_path)
+
+
 def _rebuild(config: SiteConfig, threads: set[str], now: datetime | None) -> RebuildReport:
     report = RebuildReport()
     output = config.output_path
@@ -134,14 +141,14 @@ def _rebuild(config: SiteConfig, threads: set[str], now: datetime | None) -> Reb
     renderer = FragmentRenderer(config.pelican, context)
     feed_keys = latest_thread_keys(config.engagement, config.base_dir, context.feed_items)
     approved = load_approved(config.engagement, config.base_dir, threads=set(wanted) | feed_keys)
-    rendered = [render_thread(renderer, thread_view(thread, approved.get(key, []), context, now),
-                              index.jsonld.get(key))
-                for key, thread in wanted.items()]
-    for thread in rendered:
+    views = [thread_view(thread, approved.get(key, []), context, now) for key, thread in wanted.items()]
+    rendered = [render_thread(renderer, view, index.jsonld.get(view.key)) for view in views]
+    for view, thread in zip(views, rendered, strict=True):
         report.written += splice_shown_pages(output, index, thread)
         if thread.key in index.articles:
             report.written += write_comment_pages(output, index.articles[thread.key], thread)
         report.written += write_thread_feed(output, thread)
+        report.written += _publish_photos(config, view)
         report.threads.append(thread.key)
     if report.threads:
         feed_views = [thread_view(t, approved.get(k, []), context, now)

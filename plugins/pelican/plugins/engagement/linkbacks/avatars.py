@@ -4,14 +4,17 @@ A remote ``<img src>`` in our pages would tell the photo's host about every read
 into anything later), so a photo named by a mention's h-card is fetched through the guarded client,
 checked to really be a small PNG, JPEG, GIF or WebP image, and stored under a name derived from its
 bytes. The entry keeps only that file name; the build copies the folder to
-``OUTPUT_PATH/engagement/avatars/``.
+``OUTPUT_PATH/engagement/avatars/``, and the fast page update copies the photos the threads it
+renders show (:func:`publish`), so a page never points at a photo the output lacks.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +70,43 @@ def avatars_dir(pelican_settings: Any, settings: Any) -> Path:
     return folder if folder.is_absolute() else Path(pelican_settings.get("PATH", ".")) / folder
 
 
+def publish(names: Iterable[str | None], source: Path, output: Path) -> list[str]:
+    """Copy the photos ``names`` from ``source`` into the output; the output paths written.
+
+    The fast page update calls this with the photos of the entries it renders: a like approved
+    since the last full build has a photo the output does not have yet. A name that is not a plain
+    file name of an accepted image in ``source`` is skipped (the entry keeps no photo then).
+    """
+    written: list[str] = []
+    target = Path(output) / OUTPUT_FOLDER
+    for name in sorted({n for n in names if n}):
+        path = Path(source) / name
+        if Path(name).name != name or not path.is_file():
+            continue
+        if _publish_file(path, target / name):
+            written.append(f"{OUTPUT_FOLDER}/{name}")
+    return written
+
+
+def _publish_file(path: Path, destination: Path) -> bool:
+    """Copy one photo unless the output has it already (names derive from the bytes); False when
+    it is not an accepted image or is already there. Replaced whole, never seen half-written."""
+    content = path.read_bytes()
+    if image_extension(content[:16]) is None:
+        return False
+    try:
+        if destination.read_bytes() == content:
+            return False
+    except FileNotFoundError:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+    temporary = destination.with_name(f".{destination.name}.part")
+    temporary.write_bytes(content)
+    os.chmod(temporary, 0o644)
+    temporary.replace(destination)
+    shutil.copystat(path, destination)
+    return True
+
+
 def copy_to_output(pelican: Any) -> None:
     """``finalized``: publish the stored photos with the site."""
     settings = state(pelican.settings).settings
@@ -74,7 +114,6 @@ def copy_to_output(pelican: Any) -> None:
     if not source.is_dir():
         return
     target = Path(pelican.settings["OUTPUT_PATH"]) / OUTPUT_FOLDER
-    target.mkdir(parents=True, exist_ok=True)
     for path in source.iterdir():
-        if path.is_file() and image_extension(path.read_bytes()[:16]) is not None:
-            shutil.copy2(path, target / path.name)
+        if path.is_file():
+            _publish_file(path, target / path.name)
