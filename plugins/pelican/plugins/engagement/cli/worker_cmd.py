@@ -1,9 +1,9 @@
 """``engagement worker``: the background work of a site, outside the endpoint's processes.
 
-It verifies queued webmentions and trackbacks, and — with ``ENGAGEMENT_PAGE_UPDATES = "worker"``
-or ``ENGAGEMENT_DEPLOY_ON_APPROVE`` — updates pages and pushes changed files for every endpoint
-instance. Run one per site (or more: only the holder of the store's ``pages`` lease does page
-work; another takes over within half a minute if it dies).
+It verifies queued webmentions and trackbacks (updating the pages when what they show changed), and
+— with ``ENGAGEMENT_PAGE_UPDATES = "worker"`` or ``ENGAGEMENT_DEPLOY_ON_APPROVE`` — updates pages
+and pushes changed files for every endpoint instance. Run one per site (or more: only the holder of
+the store's ``pages`` lease does page work; another takes over within half a minute if it dies).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ def worker_command(config: SiteConfig, once: bool, interval: float) -> None:
     from pelican.plugins.engagement.deploy import publisher
     from pelican.plugins.engagement.linkbacks.avatars import avatars_dir
     from pelican.plugins.engagement.linkbacks.worker import verify_queued
+    from pelican.plugins.engagement.moderation.refresh import refresh_changed
 
     store = open_store(config)
     manifest = Manifest(config.threads_manifest)
@@ -38,12 +39,19 @@ def worker_command(config: SiteConfig, once: bool, interval: float) -> None:
     pages = settings.PAGE_UPDATES == "worker" or settings.DEPLOY_ON_APPROVE
     holder = publisher.worker_name()
     next_verification = 0.0
+    summaries: list[str] = []  # what verification did to the pages (refresh_changed's answer)
     try:
         while True:
             if time.monotonic() >= next_verification:
-                for outcome in verify_queued(store, settings, manifest, avatars_dir=folder):
+                summaries.clear()
+                outcomes = verify_queued(
+                    store, settings, manifest, avatars_dir=folder,
+                    refresh=lambda changes: summaries.append(refresh_changed(config, changes, store=store)))
+                for outcome in outcomes:
                     detail = f": {outcome.detail}" if outcome.detail else ""
                     click.echo(f"entry {outcome.entry_id} {outcome.result}{detail}")
+                for summary in summaries:
+                    click.echo(summary)
                 next_verification = time.monotonic() + interval
             if pages:
                 publisher.work_once(config, store, holder, settle=not once)

@@ -19,6 +19,7 @@ routes set no cookies and read none: another site's server calls them, not a rea
 from __future__ import annotations
 
 import threading
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
@@ -32,6 +33,7 @@ from pelican.plugins.engagement.linkbacks.avatars import avatars_dir
 from pelican.plugins.engagement.linkbacks.intake import FAULT_GENERIC, Intake, Rejected
 from pelican.plugins.engagement.linkbacks.verify import public_reason
 from pelican.plugins.engagement.linkbacks.worker import VerificationThread
+from pelican.plugins.engagement.moderation.refresh import refresh_changed
 from pelican.plugins.engagement.store import Entry
 from pelican.plugins.engagement.store.schema import entries
 
@@ -61,6 +63,7 @@ def verifier(app: Flask) -> VerificationThread:
             thread = VerificationThread(
                 context.store, context.settings, context.manifest,
                 avatars_dir=avatars_dir(context.config.pelican, context.settings),
+                refresh=partial(refresh_changed, context.config, store=context.store),
             )
             app.extensions[VERIFIER_KEY] = thread
             thread.start()

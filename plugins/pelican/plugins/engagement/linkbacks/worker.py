@@ -12,6 +12,11 @@ this module fetches each source later and settles the entry:
 - the source is unreachable for now (timeout, 5xx): tried again, up to
   ``LINKBACK_VERIFY_ATTEMPTS`` times, then ``failed`` (kept for the moderator to see).
 
+When an entry the pages show changes (an approved mention updated or removed, a webmention
+auto-approved), the ``refresh`` callback gets the ``(before, after)`` pairs of the batch, so the
+pages follow at once (the endpoint and ``engagement worker`` pass
+:func:`pelican.plugins.engagement.moderation.refresh.refresh_changed`).
+
 A :class:`VerificationThread` runs inside the endpoint and wakes when the endpoint queues
 something; ``engagement worker`` runs the same loop as its own process.
 """
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,6 +38,9 @@ from pelican.plugins.engagement.settings import EngagementSettings
 from pelican.plugins.engagement.store import Entry, Store, utcnow
 
 log = logging.getLogger(__name__)
+
+#: Told the (before, after) entry pairs a verification batch changed; returns a summary.
+Refresh = Callable[[list[tuple[Entry, Entry]]], object]
 
 #: Seconds before the first retry of a source that failed for a passing reason.
 RETRY_BACKOFF = 60
@@ -46,17 +55,24 @@ class Outcome:
 
 def verify_queued(store: Store, settings: EngagementSettings, manifest: Manifest, *,
                   avatars_dir: Any = None, limit: int | None = None,
-                  now: datetime | None = None) -> list[Outcome]:
+                  now: datetime | None = None, refresh: Refresh | None = None) -> list[Outcome]:
     """Verify every queued linkback that is due (oldest first); returns what happened to each.
 
     An entry whose last try failed for a passing reason waits ``RETRY_BACKOFF`` seconds, doubled
-    per attempt, so a source that is down is not fetched again at once.
+    per attempt, so a source that is down is not fetched again at once. ``refresh`` is called once
+    with every entry's (before, after), after the batch.
     """
     now = now or utcnow()
     queued = store.list(verification="queued", kind=("webmention", "trackback", "pingback"))
     due = [entry for entry in queued if _due(entry, now)][:limit]
-    return [verify_entry(store, settings, manifest, entry, avatars_dir=avatars_dir)
-            for entry in due]
+    outcomes: list[Outcome] = []
+    changes: list[tuple[Entry, Entry]] = []
+    for entry in due:
+        outcomes.append(verify_entry(store, settings, manifest, entry, avatars_dir=avatars_dir))
+        changes.append((entry, store.require(entry.id)))
+    if refresh is not None and changes:
+        refresh(changes)
+    return outcomes
 
 
 def _due(entry: Entry, now: datetime) -> bool:
@@ -128,10 +144,11 @@ class VerificationThread(threading.Thread):
     ``interval`` seconds (to pick up retries and entries queued by other instances)."""
 
     def __init__(self, store: Store, settings: EngagementSettings, manifest: Manifest, *,
-                 avatars_dir: Any = None, interval: float = 60.0) -> None:
+                 avatars_dir: Any = None, interval: float = 60.0,
+                 refresh: Refresh | None = None) -> None:
         super().__init__(name="engagement-verifier", daemon=True)
         self.store, self.settings, self.manifest = store, settings, manifest
-        self.avatars_dir = avatars_dir
+        self.avatars_dir, self.refresh = avatars_dir, refresh
         self.interval = interval
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -150,7 +167,8 @@ class VerificationThread(threading.Thread):
             self._wake.clear()
             try:
                 while verify_queued(self.store, self.settings, self.manifest,
-                                    avatars_dir=self.avatars_dir, limit=20):
+                                    avatars_dir=self.avatars_dir, limit=20,
+                                    refresh=self.refresh):
                     if self._stopping.is_set():
                         break
             except Exception:  # a broken entry or a database hiccup must not end the thread
