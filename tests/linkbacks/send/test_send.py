@@ -123,9 +123,51 @@ def test_changed_article_resends_including_removed_links(site):
     site.build(["/pb", "/wm2"])
     report = site.send()
     outcome = {r.delivery.target.rsplit("/", 1)[1]: r.status for r in report.results}
-    assert outcome == {"pb": "sent", "wm2": "sent", "wm": "removed"}
+    assert outcome == {"wm2": "sent", "wm": "removed"}  # /pb was pinged once already
     assert len(_posts(site.peer, "/wm-endpoint")) == 3  # /wm, then /wm2 and the removal of /wm
     assert site.send().results == []
+
+
+def test_pingback_and_trackback_targets_are_pinged_once_per_article(site):
+    """As WordPress keeps its "pung" list: an edit re-sends webmentions (the receiver updates its
+    copy) but a Pingback server would answer fault 48 and a TrackBack receiver store a duplicate."""
+    site.build(["/wm", "/pb", "/tb"])
+    site.send()
+    site.build(["/wm", "/pb", "/tb", "/plain"])
+    report = site.send()
+    assert {r.delivery.target.rsplit("/", 1)[1] for r in report.results} == {"wm", "plain"}
+    assert len(_posts(site.peer, "/xmlrpc")) == len(_posts(site.peer, "/tb-ping")) == 1
+    assert len(_posts(site.peer, "/wm-endpoint")) == 2
+
+
+def test_removed_pingback_link_is_not_pinged_again(site):
+    site.build(["/pb", "/tb"])
+    site.send()
+    site.build(["/plain"])
+    assert [r.delivery.target for r in site.send().results] == [site.peer.url + "/plain"]
+    assert len(_posts(site.peer, "/xmlrpc")) == len(_posts(site.peer, "/tb-ping")) == 1
+
+
+def test_failed_pingback_is_tried_again_when_the_article_changes(site):
+    site.peer.route("/xmlrpc", lambda r: Response(pingback.fault(0, "busy"), content_type="text/xml"))
+    site.build(["/pb"])
+    assert site.send().results[0].status == "failed"
+    site.peer.route("/xmlrpc", lambda r: Response(pingback.success("thanks"), content_type="text/xml"))
+    site.build(["/pb", "/plain"])
+    assert {r.delivery.target.rsplit("/", 1)[1]: r.status for r in site.send().results}["pb"] == "sent"
+
+
+def test_webmention_400_for_a_removed_link_is_the_expected_end(site):
+    """The receiver verified the source, found no link and dropped its copy: done, not a failure."""
+    site.build(["/wm"])
+    site.send()
+    site.peer.route("/wm-endpoint", lambda r: Response("source does not link to target", status=400))
+    site.build(["/plain"])
+    outcome = {r.delivery.target.rsplit("/", 1)[1]: r.status for r in site.send().results}
+    assert outcome == {"wm": "removed", "plain": "no-endpoint"}
+    site.build(["/plain", "/pb"])
+    assert "/wm" not in {r.delivery.target[len(site.peer.url):] for r in site.send().results}
+    assert len(_posts(site.peer, "/wm-endpoint")) == 2
 
 
 def test_dry_run_sends_and_records_nothing(site):

@@ -10,6 +10,11 @@ a fingerprint of each article's content in ``meta``:
 - an unchanged article sends nothing on the next run (only links never tried before go out);
 - a changed article re-sends to every current link *and* to the links it no longer has, so their
   receivers can update or remove the mention (Webmention §3.1.4), re-discovering each endpoint;
+- except a target already pinged by Pingback or TrackBack: those protocols have no update, so a
+  pair is pinged once (as WordPress's "pinged" list does): a Pingback server would answer fault
+  48, a TrackBack receiver would store a duplicate;
+- a removal that a webmention receiver answers with 400 (it verified, found no link and dropped
+  its copy) is the expected end of that mention, recorded as removed;
 - failed sends are retried when the article changes, not on every run (a dead site is not
   hammered by every ``make publish``).
 
@@ -131,10 +136,15 @@ def _fingerprint_key(source: str) -> str:
     return "send:" + hashlib.sha256(source.encode("utf-8")).hexdigest()[:40]
 
 
-def _recorded(conn: Connection, source: str) -> dict[str, str]:
-    rows = conn.execute(select(sent_links.c.target, sent_links.c.status)
+#: Protocols without updates: a target they reached is never pinged again for the same source.
+PING_ONCE = ("pingback", "trackback")
+
+
+def _recorded(conn: Connection, source: str) -> dict[str, tuple[str, str]]:
+    """target → (status, protocol) of what was sent for ``source``."""
+    rows = conn.execute(select(sent_links.c.target, sent_links.c.status, sent_links.c.protocol)
                         .where(sent_links.c.source == source))
-    return {row.target: row.status for row in rows}
+    return {row.target: (row.status, row.protocol or "none") for row in rows}
 
 
 def plan(store: Store, article: Article) -> list[Delivery]:
@@ -145,9 +155,10 @@ def plan(store: Store, article: Article) -> list[Delivery]:
                               ).scalar()
     if stored == article.fingerprint:
         return [Delivery(article.url, t) for t in article.links if t not in recorded]
-    current = [Delivery(article.url, t) for t in article.links]
-    gone = [Delivery(article.url, t, removed=True) for t, status in recorded.items()
-            if t not in article.links and status != "removed"]
+    pinged = {t for t, (status, protocol) in recorded.items() if status == "sent" and protocol in PING_ONCE}
+    current = [Delivery(article.url, t) for t in article.links if t not in pinged]
+    gone = [Delivery(article.url, t, removed=True) for t, (status, _protocol) in recorded.items()
+            if t not in article.links and t not in pinged and status != "removed"]
     return current + gone
 
 
@@ -196,6 +207,9 @@ def _notify(endpoint: Endpoint, delivery: Delivery, article: Article, blog_name:
     if endpoint.protocol == "webmention":
         # The endpoint's own query string stays in the URL; our parameters go in the body.
         answer = fetcher.post(endpoint.url, {"source": delivery.source, "target": delivery.target})
+        if delivery.removed and answer.status == 400:
+            # The receiver verified at once, found no link and dropped its copy (Webmention §3.2.3).
+            return True, "HTTP 400: the receiver found no link and dropped the mention"
         return answer.ok, f"HTTP {answer.status}"
     if endpoint.protocol == "pingback":
         answer = fetcher.post(endpoint.url, pingback.request_body(delivery.source, delivery.target),
