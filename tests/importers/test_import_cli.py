@@ -84,3 +84,18 @@ def test_comments_on_pages_are_kept_and_mentioned(tmp_path: Path) -> None:
     export = write(tmp_path / "wp.xml", wxr("1.2", blog()))
     result = invoke("import", "wordpress", str(export), "--settings", str(settings))
     assert "note: 1 entries on pages: stored, but the theme shows comments on articles only" in result.output
+
+
+def test_private_posts_are_left_out_unless_asked_for(tmp_path: Path) -> None:
+    from tests.importers.exports import Post
+
+    settings, _url = site(tmp_path)
+    post = Post(5, "Salary bands", "salary-bands", status="private")
+    export = write(tmp_path / "wp.xml", wxr("1.2", [post]))
+    target = tmp_path / "content" / "articles" / "salary-bands.md"
+    result = invoke("import", "wordpress", str(export), "--settings", str(settings))
+    assert result.exit_code == 0, result.output
+    assert "left out private post “Salary bands”" in result.output and not target.exists()
+    result = invoke("import", "wordpress", str(export), "--include-private", "--settings", str(settings))
+    assert result.exit_code == 0, result.output
+    assert "Status: hidden\n" in target.read_text("utf-8")

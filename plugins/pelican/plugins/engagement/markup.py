@@ -5,6 +5,8 @@ when it is accepted, and the result is stored (``entries.body_html``). Three ent
 
 * :func:`render_comment` — what a reader typed in the comment form (a small Markdown subset).
 * :func:`sanitize_html` — HTML that came from elsewhere (an imported comment, a mention's content).
+  :func:`sanitize_imported_html` is the same with the few more elements WordPress allowed in
+  comments, for the importers only.
 * :func:`plain_text_to_html` — text that must be shown as typed (a trackback excerpt).
 
 Markdown is rendered with raw HTML *disabled* (a ``<script>`` typed by a reader stays text) and the
@@ -23,17 +25,23 @@ from markdown_it import MarkdownIt
 
 __all__ = [
     "ALLOWED_TAGS",
+    "IMPORTED_TAGS",
     "LINK_REL",
     "URL_SCHEMES",
     "plain_text_to_html",
     "render_comment",
     "sanitize_html",
+    "sanitize_imported_html",
 ]
 
 #: The only elements a comment may contain once rendered.
 ALLOWED_TAGS = frozenset(
     {"a", "p", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "br"}
 )
+#: An imported comment may also keep these: WordPress allowed them in comments (``b``, ``i`` and
+#: ``strike`` are renamed to ``strong``, ``em`` and ``del``), so an old blog keeps its formatting.
+#: Readers' Markdown never produces them.
+IMPORTED_TAGS = ALLOWED_TAGS | {"del", "q", "cite", "abbr"}
 #: Links may point only here; ``javascript:``, ``data:`` and relative URLs are dropped.
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 #: Reader links earn no ranking (nofollow, ugc) and get no handle on our page (noopener).
@@ -57,6 +65,19 @@ _cleaner = nh3.Cleaner(
     link_rel=LINK_REL,
     strip_comments=True,
 )
+
+_imported_cleaner = nh3.Cleaner(
+    tags=set(IMPORTED_TAGS),
+    attribute_filter=_absolute_links_only,
+    clean_content_tags={"script", "style", "template", "iframe", "object", "noscript"},
+    attributes={"a": {"href"}, "abbr": {"title"}},
+    url_schemes=set(URL_SCHEMES),
+    link_rel=LINK_REL,
+    strip_comments=True,
+)
+#: Presentational tags of old comment HTML and their meaning-bearing equivalents.
+_RENAMED = {"b": "strong", "i": "em", "strike": "del", "s": "del"}
+_OLD_TAG = re.compile(r"<(/?)(b|i|strike|s)(?=[\s/>])", re.IGNORECASE)
 
 
 def _comment_markdown() -> MarkdownIt:
@@ -93,6 +114,17 @@ def sanitize_html(fragment: str) -> str:
     carry ``rel`` (invalid HTML) and would only look clickable.
     """
     return _BARE_ANCHOR.sub(r"\1", _cleaner.clean(fragment)).strip()
+
+
+def sanitize_imported_html(fragment: str) -> str:
+    """:func:`sanitize_html` for comments imported from another system: ``<b>``/``<i>``/``<strike>``
+    become ``<strong>``/``<em>``/``<del>``, and ``del``, ``q``, ``cite`` and ``abbr title`` stay.
+
+    The renaming is a plain tag-name substitution ahead of the cleaner: whatever it might get wrong
+    in odd markup, nh3 still decides what survives.
+    """
+    renamed = _OLD_TAG.sub(lambda m: f"<{m.group(1)}{_RENAMED[m.group(2).lower()]}", fragment)
+    return _BARE_ANCHOR.sub(r"\1", _imported_cleaner.clean(renamed)).strip()
 
 
 def render_comment(text: str) -> str:

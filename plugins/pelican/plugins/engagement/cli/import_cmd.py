@@ -78,9 +78,13 @@ def _run(importer: Any, *args: Any, **kwargs: Any) -> ImportSummary:
               help="Where pages go (default: the site's content folder/pages).")
 @click.option("--include-spam", is_flag=True, help="Also import comments marked as spam (as spam).")
 @click.option("--include-trash", is_flag=True, help="Also import trashed comments (as deleted).")
+@click.option("--include-private", is_flag=True,
+              help="Import private posts as Status: hidden (built, listed nowhere) instead of leaving "
+                   "them out.")
 @with_site  # last, so the options above stay on the command (with_site wraps the function)
 def import_wordpress_command(config: SiteConfig, export: Path, content_dir: Path | None,
-                             pages_dir: Path | None, include_spam: bool, include_trash: bool) -> None:
+                             pages_dir: Path | None, include_spam: bool, include_trash: bool,
+                             include_private: bool) -> None:
     """Import a WordPress export (WXR 1.0-1.2): posts and pages as Markdown, every comment,
     trackback and pingback into the store under the right article."""
     from pelican.plugins.engagement.importers.wordpress import import_wordpress
@@ -89,7 +93,8 @@ def import_wordpress_command(config: SiteConfig, export: Path, content_dir: Path
     summary = _run(
         import_wordpress, export, open_store(config), config.pelican,
         articles_dir=content_dir or content / "articles", pages_dir=pages_dir or content / "pages",
-        include_spam=include_spam, include_trash=include_trash, progress=_progress_wanted(),
+        include_spam=include_spam, include_trash=include_trash, include_private=include_private,
+        progress=_progress_wanted(),
     )
     _report(summary)
 

@@ -179,6 +179,8 @@ class ImportSummary:
     files_kept: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
     notes: Counter[str] = field(default_factory=Counter)
+    #: Things the editor should look at, one line each (a private post left out, a shortcode kept).
+    details: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = []
@@ -188,6 +190,7 @@ class ImportSummary:
         out.append(f"{self.added} entries added, {self.already_present} already imported")
         out += [f"skipped {count} {reason}" for reason, count in sorted(self.skipped.items())]
         out += [f"no article for {url}" for url in self.unmatched]
+        out += self.details
         out += [f"note: {count} {note}" for note, count in sorted(self.notes.items())]
         return out
 

@@ -2,10 +2,14 @@
 
 Posts and pages become Markdown files the way ``pelican-import`` makes them (its ``wpautop`` port
 and Markdown header are reused), but without pandoc: the HTML is converted with ``markdownify``, so
-the import needs nothing outside Python. What ``pelican-import`` leaves behind is the conversation:
-every comment, trackback and pingback — author, e-mail (kept private), URL, date, approval state and
-reply threading — goes into the store under the thread key the site will give the article (its
-``ARTICLE_URL``, e.g. ``2013/04/the-now-of-customer-service/``).
+the import needs nothing outside Python (``markdown.py``: URLs kept byte for byte;
+``shortcodes.py``: embeds; ``wordpress_content.py``: file names and headers). Private posts are
+left out unless asked for (then ``Status: hidden``): a draft folder is still deployed.
+
+What ``pelican-import`` leaves behind is the conversation: every comment, trackback and pingback —
+author, e-mail (kept private), URL, date, approval state and reply threading — goes into the store
+under the thread key the site will give the article (its ``ARTICLE_URL``, e.g.
+``2013/04/the-now-of-customer-service/``).
 
 Idempotency: entries are keyed ``dedupe_key("wxr", <site URL>, <comment id>)`` and files are never
 overwritten, so running the import twice adds nothing the second time.
@@ -24,8 +28,6 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-from markdownify import markdownify
-
 from pelican.plugins.engagement.importers.common import (
     MAX_URL,
     ImportedEntry,
@@ -39,17 +41,24 @@ from pelican.plugins.engagement.importers.common import (
     save_entries,
     text_of,
 )
-from pelican.plugins.engagement.markup import sanitize_html
+from pelican.plugins.engagement.importers.markdown import to_markdown
+from pelican.plugins.engagement.importers.wordpress_content import (
+    PRIVATE,
+    assign_slugs,
+    plan_files,
+    write_content,
+)
+from pelican.plugins.engagement.markup import sanitize_imported_html
 from pelican.plugins.engagement.store import MENTION_TYPES, NewEntry, Store, dedupe_key
-from pelican.tools.pelican_import import build_markdown_header, decode_wp_content
+from pelican.tools.pelican_import import decode_wp_content
 from pelican.utils import slugify
+
+__all__ = ["import_wordpress", "read_wxr", "to_markdown"]
 
 #: WordPress's comment_approved values and the state an imported entry gets.
 APPROVAL = {"1": "approved", "approve": "approved", "0": "pending", "hold": "pending",
             "spam": "spam", "trash": "deleted", "post-trashed": "deleted"}
-#: A published post; every other state (draft, pending, future, private) becomes a Pelican draft,
-#: except these, which are not imported at all.
-PUBLISHED = "publish"
+#: Post states that are not imported at all (``private`` only on request, see ``wordpress_content``).
 DROPPED_STATES = frozenset({"trash", "auto-draft"})
 CONTENT_TYPES = ("post", "page")
 
@@ -167,9 +176,9 @@ def _read_item(element: Any, path: Path, local_zone: tzinfo) -> WxrPost:
             comments.append(_read_comment(child, path, local_zone))
     post_id = values.get("wp:post_id", "").strip()
     title = html.unescape(values.get("title", "")).strip()
+    # Without a post_name (a draft never saved as published) the import names it by the site's
+    # slug rules (wordpress_content.assign_slugs), which reading the export does not know.
     slug = unquote(values.get("wp:post_name", "")).strip()
-    if not slug:
-        slug = slugify(title) if title else f"post-{post_id or element.sourceline}"
     return WxrPost(
         id=post_id or f"line{element.sourceline}",
         title=title or f"Untitled {post_id}".strip(),
@@ -226,73 +235,6 @@ def read_wxr(path: str | Path, *, progress: bool = False, local_zone: tzinfo = U
     export.site_url = export.site_url or channel_link
     export.version = export.version or "1.0"
     return export
-
-
-# --- content files ----------------------------------------------------------------------------
-
-
-def _one_line(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-#: WordPress's own markers (read more, page breaks) and block-editor comments: nothing to show.
-_WORDPRESS_MARKERS = re.compile(r"<!--\s*(?:more|nextpage|noteaser|/?wp:)[^>]*?-->", re.I)
-
-
-def to_markdown(wordpress_html: str) -> str:
-    """WordPress post HTML (with its implicit paragraphs) as Markdown."""
-    cleaned = _WORDPRESS_MARKERS.sub("", wordpress_html)
-    converted = markdownify(decode_wp_content(cleaned), heading_style="ATX", bullets="-")
-    converted = re.sub(r"^[ \t]+$", "", converted, flags=re.M)  # blank lines left by empty <br>s
-    return re.sub(r"\n{3,}", "\n\n", converted).strip() + "\n"
-
-
-def article_text(post: WxrPost, authors: Mapping[str, str]) -> str:
-    """The Markdown file for one post or page: Pelican's header, then the body."""
-    category = post.categories[0] if post.categories else ""
-    tags = post.tags + post.categories[1:]  # Pelican has one category; the others become tags
-    header = build_markdown_header(
-        _one_line(post.title), post.date.strftime("%Y-%m-%d %H:%M"),
-        _one_line(authors.get(post.author, post.author)), [category] if category else [],
-        [_one_line(t) for t in tags], post.slug,
-        status="draft" if post.status != PUBLISHED else None,
-    )
-    extra = []
-    if post.excerpt.strip():
-        extra.append(f"Summary: {_one_line(to_markdown(post.excerpt))}")
-    if not post.comments_open:
-        extra.append("Comments: closed")
-    if extra:
-        header = header.rstrip("\n") + "\n" + "\n".join(extra) + "\n\n"
-    return header + to_markdown(post.content)
-
-
-def _file_names(posts: list[WxrPost]) -> dict[str, str]:
-    """``slug.md`` for each post; a slug used twice (different dates) gets the post id appended."""
-    names: dict[str, str] = {}
-    taken: set[tuple[str, str]] = set()
-    for post in posts:
-        name = f"{post.slug}.md"
-        if (post.post_type, name) in taken:
-            name = f"{post.slug}-{post.id}.md"
-        taken.add((post.post_type, name))
-        names[post.id] = name
-    return names
-
-
-def write_content(export: WxrExport, articles_dir: Path, pages_dir: Path, summary: ImportSummary,
-                  posts: list[WxrPost]) -> None:
-    """Write each post and page once; an existing file is kept (it may have been edited since)."""
-    names = _file_names(posts)
-    for post in posts:
-        folder = pages_dir if post.post_type == "page" else articles_dir
-        target = folder / names[post.id]
-        if target.exists():
-            summary.files_kept.append(str(target))
-            continue
-        folder.mkdir(parents=True, exist_ok=True)
-        target.write_text(article_text(post, export.authors), "utf-8")
-        summary.files_written.append(str(target))
 
 
 # --- comments ---------------------------------------------------------------------------------
@@ -369,7 +311,7 @@ def comment_entry(comment: WxrComment, post: WxrPost, thread: str, site_url: str
         blog_name=comment.author[:200] if linkback and comment.author else None,
         title=title[:500] if title else None,
         body_source=body,
-        body_html=sanitize_html(decode_wp_content(body)),
+        body_html=sanitize_imported_html(decode_wp_content(body)),
         created_at=comment.created_at,
         dedupe_key=dedupe_key("wxr", site_url, _comment_id(comment, post)),
     )
@@ -407,15 +349,20 @@ def comment_entries(export: WxrExport, posts: list[WxrPost], urls: UrlScheme, su
     return items
 
 
-def selected_posts(export: WxrExport, summary: ImportSummary) -> list[WxrPost]:
-    """Posts and pages that become content; the rest is counted as skipped."""
+def selected_posts(export: WxrExport, summary: ImportSummary, *, include_private: bool = False
+                   ) -> list[WxrPost]:
+    """Posts and pages that become content; the rest is counted as skipped (private posts each
+    named: the editor should know what was left out)."""
     chosen = []
     for post in export.posts:
         if post.post_type not in CONTENT_TYPES:
             summary.skipped[f"items of type {post.post_type!r}"] += 1
-        elif post.status in DROPPED_STATES:
+        elif post.status in DROPPED_STATES or (post.status == PRIVATE and not include_private):
             summary.skipped[f"{post.status} {post.post_type}s"] += 1
             summary.skipped["comments on posts not imported"] += len(post.comments)
+            if post.status == PRIVATE:
+                summary.details.append(f"left out private {post.post_type} “{post.title}” (WordPress id "
+                                       f"{post.id}; --include-private imports it as Status: hidden)")
         else:
             chosen.append(post)
     return chosen
@@ -430,15 +377,22 @@ def import_wordpress(
     pages_dir: Path,
     include_spam: bool = False,
     include_trash: bool = False,
+    include_private: bool = False,
     progress: bool = False,
 ) -> ImportSummary:
-    """Import a WXR file: content files first, then every comment, trackback and pingback."""
+    """Import a WXR file: content files first, then every comment, trackback and pingback.
+
+    ``include_private``: import private posts as ``Status: hidden`` (built, but listed nowhere)
+    instead of leaving them out.
+    """
     zone = ZoneInfo(str(pelican_settings.get("TIMEZONE") or "UTC"))
     export = read_wxr(path, progress=progress, local_zone=zone)
     summary = ImportSummary()
-    posts = selected_posts(export, summary)
-    write_content(export, Path(articles_dir), Path(pages_dir), summary, posts)
-    items = comment_entries(export, posts, UrlScheme(pelican_settings), summary,
+    posts = selected_posts(export, summary, include_private=include_private)
+    urls = UrlScheme(pelican_settings)
+    assign_slugs(posts, pelican_settings, lambda post: urls.key(post, export.authors))
+    write_content(plan_files(posts, Path(articles_dir), Path(pages_dir)), export.authors, summary)
+    items = comment_entries(export, posts, urls, summary,
                             include_spam=include_spam, include_trash=include_trash)
     save_entries(store, items, summary, progress=progress)
     return summary
