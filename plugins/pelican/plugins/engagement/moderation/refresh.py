@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pelican.plugins.engagement.comments.render import PublicEntry
+from pelican.plugins.engagement.comments.entries import PublicEntry
 from pelican.plugins.engagement.moderation.actions import refresh_pages
 from pelican.plugins.engagement.settings import SiteConfig
 from pelican.plugins.engagement.store import Entry, Store
