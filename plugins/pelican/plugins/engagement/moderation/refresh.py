@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from pelican.plugins.engagement.comments.entries import PublicEntry
-from pelican.plugins.engagement.moderation.actions import refresh_pages
+from pelican.plugins.engagement.moderation.actions import UNCHANGED, PageUpdate, refresh_pages
 from pelican.plugins.engagement.settings import SiteConfig
 from pelican.plugins.engagement.store import Entry, Store
 
@@ -43,11 +43,12 @@ def changed_threads(changes: Iterable[Change]) -> set[str]:
     return threads
 
 
-def refresh_changed(config: SiteConfig, changes: Iterable[Change], *, store: Store | None = None) -> str:
+def refresh_changed(config: SiteConfig, changes: Iterable[Change], *, store: Store | None = None
+                    ) -> PageUpdate:
     """Re-render the threads whose shown entries changed (one fast update for all of them), as an
     approval does (so the page worker and deploy-on-approve follow too); says what happened, for
     a log line or a command's output."""
     threads = changed_threads(changes)
     if not threads:
-        return "The pages did not change."
+        return UNCHANGED
     return refresh_pages(config, threads, store)
