@@ -51,9 +51,39 @@ def test_case_renders_as_an_accessible_card(tmp_path: Path) -> None:
     assert card["id"] == "case-jetblue" and "h-cite" in card["class"]
     assert card.find("time", class_="case-response-time")["datetime"] == "PT12M"
     assert card.find("time", class_="case-response-time").get_text() == "12 minutes"
-    turns = [li["class"][1] for li in card.find("ol", class_="case-exchange").find_all("li", recursive=False)]
+    turns = [li["class"][-1] for li in card.select(".case-exchange > li")]
     assert turns == ["case-customer", "case-timing", "case-reply"]
     assert card.find(class_="p-author").get_text(" ", strip=True) == "Ryan @ryan"
+
+
+def test_posts_show_avatar_name_handle_platform_and_time(tmp_path: Path) -> None:
+    card = _card(build_site(tmp_path, _site(tmp_path)))
+    customer, reply = card.select(".case-post")
+    assert customer.select_one(".post-avatar").get_text() == "R"  # a monogram drawn locally
+    assert customer.select_one(".post-avatar")["style"].startswith("--h:")
+    assert customer.select_one(".post-mark")["aria-label"] == "Twitter"
+    assert customer.select_one("blockquote.post-text").get_text() == "My flight was delayed."
+    assert customer.select_one("time.dt-published")["datetime"] == "2016-02-01T09:00:00"
+    assert reply.select_one(".post-name").get_text() == "JetBlue"
+    assert reply.select_one(".post-avatar").get_text() == "J"
+    assert reply.select_one("time")["datetime"] == "2016-02-01T09:12:00"
+
+
+def test_response_time_badge_is_graded_against_the_goal(tmp_path: Path) -> None:
+    card = _card(build_site(tmp_path, _site(tmp_path)))
+    badge = card.select_one(".case-badge")
+    assert "case-within" in badge["class"]
+    assert badge.get_text(" ", strip=True) == "Replied in 12 minutes · within the 2-hour goal"
+    late = _card(build_site(tmp_path / "late", _site(tmp_path / "late"), ENGAGEMENT_RESPONSE_GOAL="10 min",
+                            ENGAGEMENT_RESPONSE_GOAL_SLACK=1))
+    assert "case-beyond" in late.select_one(".case-badge")["class"]
+    assert late.select_one(".case-grade").get_text() == "· over 1× the 10-minute goal"
+
+
+def test_verdict_and_lesson_are_labelled(tmp_path: Path) -> None:
+    card = _card(build_site(tmp_path, _site(tmp_path)))
+    assert card.select_one(".case-head .case-verdict").get_text() == "Beauty"
+    assert card.select_one(".case-lesson").get_text(" ", strip=True) == "Lesson Apologize, then follow up."
 
 
 def test_screenshot_is_lazy_and_opens_in_a_dialog(tmp_path: Path) -> None:
@@ -71,11 +101,27 @@ def test_screenshot_is_lazy_and_opens_in_a_dialog(tmp_path: Path) -> None:
     assert (output / "engagement" / "cases.js").is_file() and (output / "engagement" / "cases.css").is_file()
 
 
-def test_missing_fields_render_gracefully(tmp_path: Path) -> None:
-    output = build_site(tmp_path, _site(tmp_path, "```case\nbrand: Pigalle Boston\nverdict: beast\n```\n"))
-    text = _card(output).get_text(" ", strip=True)
-    assert "Screenshot not available." in text and "Response time unknown." in text
-    assert "The customer's words are not recorded here." in text
+def test_case_without_quotes_is_a_summary_card_linking_to_its_section(tmp_path: Path) -> None:
+    body = ("## Pigalle Boston\n\n```case\nbrand: Pigalle Boston\nverdict: beast\n"
+            "lesson: Hold your temper.\n```\n")
+    card = _card(build_site(tmp_path, _site(tmp_path, body)))
+    assert "case-summary" in card["class"]
+    assert not card.select(".case-exchange, .case-shot, .case-badge")
+    assert card.get_text(" ", strip=True) == (
+        "Beast Pigalle Boston Lesson Hold your temper. Read the story of Pigalle Boston")
+    assert card.select_one(".case-links a")["href"] == "http://127.0.0.1:8000/2024/01/story/#pigalle-boston"
+
+
+def test_summary_card_without_a_section_has_no_story_link(tmp_path: Path) -> None:
+    card = _card(build_site(tmp_path, _site(tmp_path, "```case\nbrand: Acme\nverdict: beauty\n```\n")))
+    assert card.get_text(" ", strip=True) == "Beauty Acme"
+
+
+def test_one_sided_case_shows_only_what_was_said(tmp_path: Path) -> None:
+    body = "```case\nbrand: Acme\nverdict: beast\ncustomer_said: Where is my parcel?\n```\n"
+    card = _card(build_site(tmp_path, _site(tmp_path, body)))
+    assert [li["class"][-1] for li in card.select(".case-exchange > li")] == ["case-customer"]
+    assert card.select_one(".post-name").get_text() == "The customer"
 
 
 def test_malformed_case_fails_the_build_naming_file_line_and_field(

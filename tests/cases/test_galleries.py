@@ -35,11 +35,19 @@ def _items(output: Path, path: str) -> list[tuple[str, str]]:
     return [(item["data-brand"], item["data-verdict"]) for item in soup.select(".gallery-item")]
 
 
-def test_gallery_lists_every_case_with_beauties_beside_beasts(gallery_site: Path) -> None:
-    soup = BeautifulSoup((gallery_site / "cases/index.html").read_text("utf-8"), "html.parser")
-    columns = {column.h2.get_text(" ", strip=True): [i["data-brand"] for i in column.select(".gallery-item")]
-               for column in soup.select(".case-column")}
-    assert columns == {"Beauties (2)": ["Zed", "Tesco"], "Beasts (2)": ["Tesco", "Acme"]}
+def test_gallery_alternates_beauties_and_beasts_whatever_their_counts(gallery_site: Path) -> None:
+    assert _items(gallery_site, "cases") == [("Zed", "beauty"), ("Tesco", "beast"),
+                                             ("Tesco", "beauty"), ("Acme", "beast")]
+
+
+def test_balanced_order_puts_the_longer_side_after_the_pairs() -> None:
+    from types import SimpleNamespace
+
+    from pelican.plugins.engagement.cases.galleries import balanced
+
+    items = [SimpleNamespace(case=SimpleNamespace(verdict=v), name=n)
+             for n, v in (("a", "beauty"), ("b", "beauty"), ("c", "beauty"), ("d", "beast"), ("e", ""))]
+    assert [item.name for item in balanced(items)] == ["a", "d", "b", "c", "e"]
 
 
 @pytest.mark.parametrize(
@@ -47,7 +55,6 @@ def test_gallery_lists_every_case_with_beauties_beside_beasts(gallery_site: Path
     [
         ("cases/brand/tesco", [("Tesco", "beast"), ("Tesco", "beauty")]),
         ("cases/platform/twitter", [("Tesco", "beast"), ("Acme", "beast")]),
-        ("cases/platform/not-recorded", [("Zed", "beauty")]),
         ("cases/verdict/beauty", [("Zed", "beauty"), ("Tesco", "beauty")]),
     ],
 )
@@ -55,14 +62,27 @@ def test_facet_pages_list_the_right_cases(gallery_site: Path, path: str, expecte
     assert sorted(_items(gallery_site, path)) == sorted(expected)
 
 
+def test_facets_leave_out_values_nobody_recorded(gallery_site: Path) -> None:
+    soup = BeautifulSoup((gallery_site / "cases/index.html").read_text("utf-8"), "html.parser")
+    platforms = [a.get_text(" ", strip=True) for a in soup.select('.case-facet[data-facet="platform"] a')]
+    assert platforms == ["Facebook 1", "Twitter 2"]
+    assert not (gallery_site / "cases/platform/not-recorded").exists()
+
+
+def test_titles_read_naturally(gallery_site: Path) -> None:
+    soup = BeautifulSoup((gallery_site / "cases/brand/tesco/index.html").read_text("utf-8"), "html.parser")
+    assert soup.h1.get_text() == "Tesco — 2 cases"
+    assert soup.title.get_text().startswith("Tesco — 2 cases · ")
+    fastest = BeautifulSoup((gallery_site / "cases/verdict/beast/by-response-time/index.html")
+                            .read_text("utf-8"), "html.parser")
+    assert fastest.h1.get_text() == "Beasts — 2 cases, fastest reply first"
+
+
 def test_response_time_order_puts_the_fastest_first_and_unknown_last(gallery_site: Path) -> None:
     page = gallery_site / "cases/by-response-time/index.html"
     soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
     order = [item.get("data-response-seconds") for item in soup.select(".gallery-item")]
-    beauties, beasts = soup.select(".case-column")
-    assert [i.get("data-response-seconds") for i in beasts.select(".gallery-item")] == ["300", "36000"]
-    assert [i.get("data-response-seconds") for i in beauties.select(".gallery-item")] == ["1800", None]
-    assert len(order) == 4
+    assert order == ["300", "1800", "36000", None]
 
 
 def test_every_case_links_back_to_its_card_in_the_article(gallery_site: Path) -> None:
@@ -82,8 +102,8 @@ def test_gallery_cards_have_ids_unique_on_the_page(gallery_site: Path) -> None:
 def test_facet_links_mark_the_current_page_and_keep_the_order(gallery_site: Path) -> None:
     soup = BeautifulSoup((gallery_site / "cases/brand/tesco/by-response-time/index.html").read_text("utf-8"),
                          "html.parser")
-    current = soup.select('.case-facets [aria-current="page"]')
-    assert [a.get_text(" ", strip=True) for a in current] == ["Tesco (2)"]
+    current = soup.select('.case-filter [aria-current="page"]')
+    assert [a.get_text(" ", strip=True) for a in current] == ["Tesco 2", "Fastest reply"]
     acme = soup.find("a", attrs={"data-value": "Acme"})
     assert acme["href"] == "http://127.0.0.1:8000/cases/brand/acme/by-response-time/"
 
@@ -121,3 +141,25 @@ def test_site_without_cases_has_no_gallery_link(tmp_path: Path) -> None:
     output = build_site(tmp_path, tmp_path / "content")
     assert "/cases/" not in (output / "index.html").read_text("utf-8")
     assert "No cases yet." in (output / "cases" / "index.html").read_text("utf-8")
+
+
+def test_home_page_strip_shows_the_latest_cases_in_turn(seed_site: Path) -> None:
+    soup = BeautifulSoup((seed_site / "index.html").read_text("utf-8"), "html.parser")
+    strip = soup.select_one("section.case-strip")
+    items = strip.select(".strip-item")
+    verdicts = [item.select_one(".case-verdict").get_text() for item in items]
+    assert verdicts == ["Beauty", "Beast", "Beauty", "Beast"]
+    for link in strip.select(".strip-item a"):
+        page, anchor = link["href"].removeprefix("http://127.0.0.1:8000/").split("#")
+        article = BeautifulSoup((seed_site / page / "index.html").read_text("utf-8"), "html.parser")
+        assert article.find(id=anchor) is not None, link["href"]
+    assert soup.find("h1").find_previous("section") is strip  # above the article list
+
+
+def test_article_summaries_say_how_many_cases_they_hold(seed_site: Path) -> None:
+    soup = BeautifulSoup((seed_site / "index.html").read_text("utf-8"), "html.parser")
+    counts = {summary.h2.get_text(strip=True): summary.select_one(".case-count-summary")
+              for summary in soup.select(".article-summary")}
+    assert counts["The Beauties and the Beasts of Social Customer Service"].get_text() == "4 cases"
+    assert counts["Understanding Customer Service: A Social Media Tale"].get_text() == "2 cases"
+    assert counts["Customer service in a social world"] is None

@@ -20,6 +20,26 @@ SHOT = "```case\nbrand: Tesco\nverdict: beauty\nplatform: Facebook\nresponse_tim
        "screenshot: {static}/images/shot.png\nalt: Tesco's reply, a short poem\n```\n"
 
 
+FULL = """## A full case
+
+```case
+brand: Glimmerbrew Coffee Co.
+platform: Mastodon
+customer: Priya Example
+customer_handle: @priya@social.example
+customer_said: Third cold latte this week at the Harbour Street Glimmerbrew. Is anyone listening?
+customer_at: 2024-02-27 08:14
+reply_by: Sam at Glimmerbrew
+brand_handle: @glimmerbrew@social.example
+brand_said: Priya, that is three times too many, and I'm sorry. Your next three lattes are on us.
+replied_at: 2024-02-27 11:26
+verdict: beauty
+lesson: Name the problem in the customer's own words, then make it right.
+link: https://social.example/@priya/1
+```
+"""
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from tests.cases.standin import PNG
@@ -32,6 +52,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                   "platform: Twitter\nresponse_time: 10 hours\n```\n", date="2023-01-01 10:00")
     write_article(content / "articles", "two", "```case\nbrand: Tesco\nverdict: beast\nplatform: Twitter\n"
                   "response_time: 5 minutes\n```\n", date="2024-01-01 10:00")
+    write_article(content / "articles", "three", FULL, date="2025-01-01 10:00")
     output = build_site(root, content)
     with serve_wsgi(static_app(output)) as base:
         yield base
@@ -60,22 +81,28 @@ def _visible_brands(page: Any) -> list[str]:
                                      "items => items.map(i => i.dataset.brand)")
 
 
-def test_script_filters_the_gallery_in_place(page: Any) -> None:
+def test_script_filters_the_gallery_in_place_and_keeps_the_url(page: Any) -> None:
     page.goto(f"{SITEURL}/cases/")
-    page.select_option("select[name=brand]", "Tesco")
+    page.evaluate("window.notReloaded = true")
+    page.locator(".case-filter").get_by_role("link", name="Tesco 2").click()
     assert sorted(_visible_brands(page)) == ["Tesco", "Tesco"]
-    page.select_option("select[name=verdict]", "beast")
-    assert _visible_brands(page) == ["Tesco"]
-    assert page.locator("[role=status]").inner_text() == "1 of 3 cases shown"
-    assert page.locator(".case-column-beauty").is_hidden()
+    assert page.url == f"{SITEURL}/cases/brand/tesco/"
+    assert page.evaluate("window.notReloaded") is True  # filtered in place, no page load
+    assert page.locator("h1").inner_text() == "Tesco — 2 cases"
+    assert page.locator("[role=status]").inner_text() == "2 cases shown"
+    current = page.locator('.case-filter a[aria-current="page"]').all_text_contents()
+    assert [" ".join(text.split()) for text in current] == ["Tesco 2", "Newest"]
 
 
-def test_script_orders_by_response_time(page: Any) -> None:
+def test_script_orders_by_response_time_in_place(page: Any) -> None:
     page.goto(f"{SITEURL}/cases/")
-    page.locator("form.case-filter select").last.select_option("response")
-    beasts = page.eval_on_selector_all(".case-column-beast .gallery-item",
-                                       "items => items.map(i => i.dataset.responseSeconds)")
-    assert beasts == ["300", "36000"]
+    page.locator(".case-filter").get_by_role("link", name="Fastest reply").click()
+    order = page.eval_on_selector_all(".gallery-item", "items => items.map(i => i.dataset.responseSeconds)")
+    assert order == ["300", "1800", "11520", "36000"]
+    assert page.url == f"{SITEURL}/cases/by-response-time/"
+    page.locator(".case-filter").get_by_role("link", name="Beasts 2").click()
+    assert page.url == f"{SITEURL}/cases/verdict/beast/by-response-time/"
+    assert _visible_brands(page) == ["Tesco", "Acme"]
 
 
 def test_without_script_the_facet_links_filter(browser: Any, served: str) -> None:
@@ -83,9 +110,10 @@ def test_without_script_the_facet_links_filter(browser: Any, served: str) -> Non
     tab = context.new_page()
     try:
         tab.goto(f"{SITEURL}/cases/")
-        tab.get_by_role("link", name="Twitter (2)").click()
+        tab.locator(".case-filter").get_by_role("link", name="Twitter 2").click()
         assert tab.url == f"{SITEURL}/cases/platform/twitter/"
         assert sorted(_visible_brands(tab)) == ["Acme", "Tesco"]
+        assert tab.locator("h1").inner_text() == "Twitter — 2 cases"
     finally:
         context.close()
 
@@ -112,7 +140,8 @@ def test_lightbox_close_button_closes_it(page: Any) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", ["cases/brand/tesco/by-response-time/", "2023/01/one/"])
+@pytest.mark.parametrize("path", ["cases/", "cases/brand/tesco/by-response-time/", "2023/01/one/",
+                                  "2025/01/three/"])
 def test_gallery_and_cards_have_no_axe_violations(browser: Any, served: str, path: str, scheme: str) -> None:
     context = _context(browser, served, color_scheme=scheme)
     try:
@@ -123,3 +152,22 @@ def test_gallery_and_cards_have_no_axe_violations(browser: Any, served: str, pat
         context.close()
     found = [(v["id"], [node["target"] for node in v["nodes"]][:4]) for v in results.response["violations"]]
     assert found == []
+
+
+@pytest.mark.parametrize("path", ["cases/", "2025/01/three/", "2023/01/one/"])
+def test_cards_and_gallery_fit_320_pixels(browser: Any, served: str, path: str) -> None:
+    context = _context(browser, served, viewport={"width": 320, "height": 700})
+    try:
+        tab = context.new_page()
+        tab.goto(f"{SITEURL}/{path}")
+        assert tab.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        context.close()
+
+
+def test_quoted_posts_do_not_inherit_the_theme_quote_style(page: Any) -> None:
+    page.goto(f"{SITEURL}/2025/01/three/")
+    style = page.locator(".case-customer blockquote").evaluate(
+        "q => { const s = getComputedStyle(q);"
+        " return [s.paddingLeft, s.borderLeftWidth, s.backgroundColor] }")
+    assert style == ["0px", "0px", "rgba(0, 0, 0, 0)"]

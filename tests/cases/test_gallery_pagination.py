@@ -57,7 +57,7 @@ def test_first_and_last_pages_have_one_neighbour(paged_site: Path) -> None:
 
 def test_page_title_and_count_say_where_the_reader_is(paged_site: Path) -> None:
     page = _page(paged_site, "cases/page/2")
-    assert page.h1.get_text() == "Cases: All cases (page 2 of 3)"
+    assert page.h1.get_text() == "Beauties and beasts — 5 cases (page 2 of 3)"
     assert "(this page: 3–4)" in page.find(class_="case-gallery-count").get_text()
     assert page.find("link", rel="canonical")["href"].endswith("/cases/page/2/")
 
@@ -65,7 +65,7 @@ def test_page_title_and_count_say_where_the_reader_is(paged_site: Path) -> None:
 def test_a_listing_that_fits_on_one_page_has_no_pager(paged_site: Path) -> None:
     page = _page(paged_site, "cases/brand/acme")
     assert page.find("nav", class_="case-pages") is None
-    assert page.h1.get_text() == "Cases: Brand: Acme"
+    assert page.h1.get_text() == "Acme — 1 case"
 
 
 def test_facet_links_lead_to_the_first_page(paged_site: Path) -> None:

@@ -54,6 +54,14 @@ def test_page_type_has_no_axe_violations(scheme_page: Any, kind: str) -> None:
     assert violations(scheme_page) == []
 
 
+@pytest.mark.parametrize("path", ["cases/index.html", "cases/brand/jetblue/index.html",
+                                  "cases/verdict/beast/by-response-time/index.html"])
+def test_gallery_pages_have_no_axe_violations(scheme_page: Any, path: str) -> None:
+    response = scheme_page.goto(page_url(path))
+    assert response is not None and response.ok
+    assert violations(scheme_page) == []
+
+
 def routed_context(browser: Any, served: str, scheme: str) -> Any:
     """A browser context in ``scheme`` that fetches the site's own URLs from the test server.
 

@@ -60,3 +60,6 @@ def add_template_fallback(generator: Any) -> None:
     generator.env.loader = ChoiceLoader(
         [generator.env.loader, FileSystemLoader(str(plugin_templates))]
     )
+    from pelican.plugins.engagement.monogram import monogram
+
+    generator.env.globals.setdefault("engagement_monogram", monogram)

@@ -226,6 +226,15 @@ class EngagementSettings:
     GALLERY_PER_PAGE: int = _setting(
         50, "Cases per gallery page; longer listings continue on page/2/, page/3/, … (like the index)."
     )
+    RESPONSE_GOAL: str = _setting(
+        "2 hours",
+        "The site's response-time goal ('2 hours', '45 min', 'PT2H'). A case's response-time badge "
+        "and the gallery's chart grade each reply against it: within the goal (green), within "
+        "RESPONSE_GOAL_SLACK times the goal (amber), or beyond that (red).",
+    )
+    RESPONSE_GOAL_SLACK: int = _setting(
+        3, "How many times the goal a reply may take before it counts as beyond the goal (>= 1)."
+    )
 
     # --- publishing ------------------------------------------------------------------------------
     DEPLOY_TARGET: str = _setting(
@@ -397,6 +406,22 @@ def _check_embeds(settings: EngagementSettings) -> None:
     for name in ("EMBEDS_SNAPSHOT", "EMBEDS_MEDIA_PATH"):
         if not getattr(settings, name).strip():
             raise SettingsError(f"{PREFIX}{name} must not be empty")
+    _check_response_goal(settings)
+
+
+def _check_response_goal(settings: EngagementSettings) -> None:
+    from pelican.plugins.engagement.cases.durations import DurationError, parse_duration
+
+    try:
+        goal = parse_duration(settings.RESPONSE_GOAL)
+    except DurationError as error:
+        raise SettingsError(f"{PREFIX}RESPONSE_GOAL: {error}") from None
+    if goal <= 0:
+        raise SettingsError(f"{PREFIX}RESPONSE_GOAL must be longer than 0, got {settings.RESPONSE_GOAL!r}")
+    if settings.RESPONSE_GOAL_SLACK < 1:
+        raise SettingsError(
+            f"{PREFIX}RESPONSE_GOAL_SLACK must be 1 or more, got {settings.RESPONSE_GOAL_SLACK}"
+        )
 
 
 def database_url(settings: EngagementSettings, base_dir: str | Path) -> str:

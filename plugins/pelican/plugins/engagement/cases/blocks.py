@@ -98,6 +98,8 @@ class Case:
     link: str = ""
     post: str = ""
     field_lines: dict[str, int] = field(default_factory=dict)
+    #: The customer's avatar, a file in the embeds media folder (from the ``post`` snapshot).
+    customer_avatar: str = ""
 
     @property
     def response_iso(self) -> str:
@@ -113,6 +115,11 @@ class Case:
             return "Beauty" if self.verdict == "beauty" else "Beast"
         return f"Rated {self.rating} of 5" if self.rating is not None else ""
 
+    @property
+    def has_exchange(self) -> bool:
+        """Whether the card can show posts (either side's words), not only a summary."""
+        return bool(self.customer_said or self.brand_said)
+
     def line_of(self, name: str) -> int:
         return self.field_lines.get(name, self.line)
 
@@ -123,6 +130,8 @@ class Case:
                              ("customer_said", "text"), ("platform", "platform"), ("link", "url")):
             if not getattr(self, mine) and post.get(theirs):
                 filled[mine] = post[theirs]
+        if not self.customer_avatar and post.get("avatar"):
+            filled["customer_avatar"] = post["avatar"]
         if self.customer_at is None and post.get("published"):
             with contextlib.suppress(ValueError):  # an unparsable date is simply not shown
                 filled["customer_at"] = parse_moment(post["published"])

@@ -58,6 +58,14 @@ def _date(text: str) -> str:
     return ""
 
 
+def _date_text(iso: str) -> str:
+    """"2026-02-28T16:05:00.000Z" as a reader reads it ("28 Feb 2026"), or "" if unparsable."""
+    try:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00")).strftime("%-d %b %Y")
+    except ValueError:
+        return ""
+
+
 def _from_oembed_html(markup: str) -> dict[str, str]:
     """Text, handle and date from a blockquote-style embed (X/Twitter, Bluesky and the like)."""
     from bs4 import BeautifulSoup, Tag
@@ -165,6 +173,8 @@ def card_from_entry(url: str, entry: dict[str, Any]) -> dict[str, Any]:
     card.setdefault("published_text", "")
     card.update(url=url, platform=entry.get("platform", ""), fetched_at=entry.get("fetched_at", ""),
                 archived=True)
+    if card["published"] and not card["published_text"]:
+        card["published_text"] = _date_text(card["published"])
     return card
 
 

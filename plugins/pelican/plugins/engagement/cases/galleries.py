@@ -3,7 +3,7 @@
 A Pelican generator (added through ``get_generators``) collects the cases the articles carry
 (:mod:`pelican.plugins.engagement.cases`) and writes, under ``ENGAGEMENT_GALLERY_PATH``:
 
-- ``cases/`` — all cases, beauties and beasts in two columns;
+- ``cases/`` — all cases, beauties and beasts interleaved so neither crowds out the other;
 - ``cases/brand/<brand>/``, ``cases/platform/<platform>/``, ``cases/verdict/<verdict>/`` — one page
   per facet value (so each brand has a page, and filtering is a link, not a script);
 - ``…/by-response-time/`` under each of those — the same cases, fastest reply first.
@@ -34,14 +34,16 @@ from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.plugins.engagement.build import state
 from pelican.plugins.engagement.cases.blocks import Case, slugify
+from pelican.plugins.engagement.cases.goal import Goal
 from pelican.plugins.engagement.cases.markdown_ext import CARDS_KEY, CASES_KEY
 
 logger = logging.getLogger(__name__)
 
 CONTEXT_KEY = "ENGAGEMENT_GALLERY"
-FACETS = (("brand", "Brand"), ("platform", "Platform"), ("verdict", "Verdict"))
-VERDICT_LABELS = {"beauty": "Beauties", "beast": "Beasts", "": "Rated and unjudged"}
-NOT_RECORDED = "Not recorded"
+LATEST_KEY = "ENGAGEMENT_LATEST_CASES"  # the home page's strip of recent cases
+FACETS = (("verdict", "Show"), ("brand", "Brand"), ("platform", "Platform"))
+VERDICT_LABELS = {"beauty": "Beauties", "beast": "Beasts", "": "Rated"}
+ALL_TITLE = "Beauties and beasts"
 # The attributes naming an element on the page; prefixed so two articles' cards can share one.
 # Our templates escape every attribute value, so a raw '"' only ever ends one.
 _ID_ATTRIBUTE = re.compile(r'(\s(?:id|data-engagement-lightbox)=")')
@@ -61,10 +63,11 @@ class GalleryCase:
     brand_slug: str = ""
 
     def facet(self, name: str) -> str:
+        """The case's value for a facet; "" when the author left it out (such cases are listed
+        with every case, never under an "unknown" facet value)."""
         if name == "verdict":
-            return self.case.verdict
-        value = getattr(self.case, name)
-        return value or NOT_RECORDED
+            return self.case.verdict or ("rated" if self.case.rating is not None else "")
+        return getattr(self.case, name)
 
     @property
     def sort_key(self) -> tuple[int, int, int]:
@@ -72,15 +75,22 @@ class GalleryCase:
         return (seconds is None, seconds or 0, self.position)
 
 
-def _columns(items: Iterable[GalleryCase]) -> list[tuple[str, str, list[GalleryCase]]]:
-    """(label, verdict, items) for each verdict present: beauties beside beasts."""
+def balanced(items: Iterable[GalleryCase]) -> list[GalleryCase]:
+    """Beauties and beasts taken in turn (each keeping its own order), so the grid alternates
+    while both last, whatever their counts; cases with neither verdict follow."""
     items = list(items)
-    columns = []
-    for verdict, label in VERDICT_LABELS.items():
-        chosen = [item for item in items if item.case.verdict == verdict]
-        if chosen:
-            columns.append((label, verdict or "other", chosen))
-    return columns
+    beauties = [item for item in items if item.case.verdict == "beauty"]
+    beasts = [item for item in items if item.case.verdict == "beast"]
+    others = [item for item in items if item.case.verdict not in ("beauty", "beast")]
+    mixed: list[GalleryCase] = []
+    for index in range(max(len(beauties), len(beasts))):
+        mixed += beauties[index:index + 1] + beasts[index:index + 1]
+    return mixed + others
+
+
+def counted(count: int) -> str:
+    """"1 case", "3 cases"."""
+    return f"{count} case" if count == 1 else f"{count} cases"
 
 
 @dataclass(frozen=True)
@@ -99,12 +109,15 @@ class Listing:
         return self.path + "index.html"
 
     @property
+    def heading(self) -> str:
+        """The page's title as a reader says it: "JetBlue — 3 cases"."""
+        order = ", fastest reply first" if self.by_response_time else ""
+        return f"{self.title} — {counted(len(self.items))}{order}"
+
+    @property
     def base(self) -> str:
         """The folder of this listing's default order (without ``by-response-time/``)."""
         return self.path.removesuffix("by-response-time/")
-
-    def columns(self) -> list[tuple[str, str, list[GalleryCase]]]:
-        return _columns(self.items)
 
     def page_path(self, number: int) -> str:
         """Folder of page ``number`` (1-based): the listing's own folder, then ``page/N/``."""
@@ -148,9 +161,10 @@ class ListingPage:
     def next_path(self) -> str:
         return self.listing.page_path(self.number + 1) if self.number < self.count else ""
 
-    def columns(self) -> list[tuple[str, str, list[GalleryCase]]]:
-        """This page's cases by verdict: beauties beside beasts."""
-        return _columns(self.items)
+    @property
+    def complete(self) -> bool:
+        """Whether this page shows every case of the site (the script may then filter in place)."""
+        return not self.listing.facet and self.count == 1
 
 
 def gallery_cards(cases: list[GalleryCase], siteurl: str) -> dict[str, str]:
@@ -183,9 +197,8 @@ def collect(articles: Iterable[Any]) -> list[GalleryCase]:
 def _listing_pair(title: str, path: str, items: list[GalleryCase], facet: str = "",
                   value: str = "") -> list[Listing]:
     fastest = sorted(items, key=lambda item: item.sort_key)
-    return [Listing(title, path, tuple(items), facet, value),
-            Listing(f"{title}, fastest reply first", path + "by-response-time/", tuple(fastest), facet,
-                    value, by_response_time=True)]
+    return [Listing(title, path, tuple(balanced(items)), facet, value),
+            Listing(title, path + "by-response-time/", tuple(fastest), facet, value, by_response_time=True)]
 
 
 def facet_values(cases: list[GalleryCase], facet: str) -> list[tuple[str, str, int]]:
@@ -195,18 +208,24 @@ def facet_values(cases: list[GalleryCase], facet: str) -> list[tuple[str, str, i
         value = item.facet(facet)
         if value:
             counts[value] = counts.get(value, 0) + 1
+    order = list(VERDICT_LABELS) if facet == "verdict" else []
     return [(value, slugify(value), count)
-            for value, count in sorted(counts.items(), key=lambda pair: pair[0].lower())]
+            for value, count in sorted(counts.items(), key=lambda pair: (
+                order.index(pair[0]) if pair[0] in order else len(order), pair[0].lower()))]
+
+
+def facet_label(facet: str, value: str) -> str:
+    """What a facet value is called on the page: "Beauties" for the verdict beauty, else itself."""
+    return VERDICT_LABELS.get("" if value == "rated" else value, value) if facet == "verdict" else value
 
 
 def listings(cases: list[GalleryCase], root: str) -> list[Listing]:
     """Every gallery page: the whole gallery and one page per facet value, each in two orders."""
-    pages = _listing_pair("All cases", root, cases)
-    for facet, label in FACETS:
+    pages = _listing_pair(ALL_TITLE, root, cases)
+    for facet, _label in FACETS:
         for value, slug, _count in facet_values(cases, facet):
             items = [item for item in cases if item.facet(facet) == value]
-            shown = VERDICT_LABELS.get(value, value) if facet == "verdict" else value
-            pages += _listing_pair(f"{label}: {shown}", f"{root}{facet}/{slug}/", items, facet, value)
+            pages += _listing_pair(facet_label(facet, value), f"{root}{facet}/{slug}/", items, facet, value)
     return pages
 
 
@@ -237,30 +256,42 @@ class CaseGalleryGenerator(Generator):
         ours = state(self.settings).settings
         self.cases = collect(self.context.get("articles") or [])
         self.root = ours.GALLERY_PATH.strip("/") + "/"
+        self.context[LATEST_KEY] = latest(self.cases)
         if ours.GALLERY:
             self.context[CONTEXT_KEY] = {"url": self.root, "count": len(self.cases)}
 
     def generate_output(self, writer: Any) -> None:
+        from pelican.plugins.engagement.cases import overview
         from pelican.plugins.engagement.cases.render import library
 
         library(self.settings).copy_media(self.output_path)
-        if not state(self.settings).settings.GALLERY:
+        ours = state(self.settings).settings
+        if not ours.GALLERY:
             return
-        per_page = state(self.settings).settings.GALLERY_PER_PAGE
-        pages = [page for listing in listings(self.cases, self.root) for page in listing.pages(per_page)]
+        goal = Goal.from_settings(ours)
         facets = {facet: facet_values(self.cases, facet) for facet, _label in FACETS}
         cards = gallery_cards(self.cases, self.settings.get("SITEURL", ""))
         template = self.get_template("engagement/gallery")
         gallery_item = ItemRenderer(self.get_template("engagement/gallery_card"))
-        for page in pages:
-            writer.write_file(
-                page.save_as, template, self.context,
-                relative_urls=self.settings.get("RELATIVE_URLS"), url=page.path,
-                listing=page.listing, gallery_page=page, facets=facets, facet_labels=dict(FACETS),
-                cards=cards, gallery_item=gallery_item, verdict_labels=VERDICT_LABELS,
-                gallery_root=self.root, page_name=page.path, total=len(self.cases),
-            )
-        logger.info("engagement: wrote %d case gallery pages for %d cases", len(pages), len(self.cases))
+        written = 0
+        for listing in listings(self.cases, self.root):
+            chart = overview.build(listing.items, goal)
+            for page in listing.pages(ours.GALLERY_PER_PAGE):
+                writer.write_file(
+                    page.save_as, template, self.context,
+                    relative_urls=self.settings.get("RELATIVE_URLS"), url=page.path,
+                    listing=listing, gallery_page=page, facets=facets, facet_labels=dict(FACETS),
+                    facet_label=facet_label, counted=counted, cards=cards, gallery_item=gallery_item,
+                    gallery_root=self.root, page_name=page.path, total=len(self.cases),
+                    overview=chart, ENGAGEMENT_GOAL=goal,
+                )
+                written += 1
+        logger.info("engagement: wrote %d case gallery pages for %d cases", written, len(self.cases))
+
+
+def latest(cases: list[GalleryCase], count: int = 4) -> list[GalleryCase]:
+    """The home page's strip: the newest cases, beauties and beasts in turn (``count`` at most)."""
+    return balanced(cases)[:count]
 
 
 def get_generators(_pelican: Any) -> type[Generator]:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pelican.plugins.engagement.build import EngagementBuildError, state
 from pelican.plugins.engagement.cases.blocks import Case
+from pelican.plugins.engagement.cases.goal import Goal
 from pelican.plugins.engagement.cases.images import dimensions, site_image
 from pelican.plugins.engagement.cases.library import Library
 from pelican.plugins.engagement.cases.markdown_ext import (
@@ -44,6 +45,8 @@ CONTENT_LISTS = ("articles", "translations", "drafts", "drafts_translations", "h
 # An element that wants the card script (a screenshot lightbox, a click-to-play video).
 _NEEDS_SCRIPT = re.compile(r"<[a-zA-Z][^<>]*\sdata-engagement-script[\s=>/]")
 _GALLERY_SLOT = re.compile(r'<div ' + GALLERY_SLOT + r'="\d+"></div>')
+# A heading with an id (Markdown's toc extension gives every heading one): the section a case is in.
+_HEADING_ID = re.compile(r'<h[2-6][^>]*\sid="([^"]+)"')
 
 
 def library(settings: dict[str, Any]) -> Library:
@@ -76,6 +79,14 @@ def _with_posts(cases: list[Case], books: Library) -> list[Case]:
             else case for case in cases]
 
 
+def section_of(html: str, slot: str) -> str:
+    """The id of the last heading before ``slot`` in ``html`` (the section that tells the case's
+    story, which a summary card links to), or "" when no heading with an id precedes it."""
+    position = html.find(slot)
+    found = _HEADING_ID.findall(html, 0, position) if position > 0 else []
+    return found[-1] if found else ""
+
+
 def _shot_size(case: Case, content: Any, generator: Any) -> tuple[int, int] | None:
     if not case.screenshot:
         return None
@@ -91,7 +102,7 @@ class Templates:
         self.env = generator.env
         self._loaded: dict[str, Template] = {}
         ours = state(generator.settings).settings
-        self.context = {**generator.context, "ENGAGEMENT": ours}
+        self.context = {**generator.context, "ENGAGEMENT": ours, "ENGAGEMENT_GOAL": Goal.from_settings(ours)}
         if ours.GALLERY:
             # The gallery generator fills this in later for the theme; the cards need it now.
             self.context.setdefault("ENGAGEMENT_GALLERY", {"url": ours.GALLERY_PATH.strip("/") + "/"})
@@ -118,9 +129,11 @@ def render_content(content: Any, generator: Any, books: Library, templates: Temp
     pieces: list[str] = []
     for number, case in enumerate(cases):
         shot_size = _shot_size(case, content, generator)
-        card = templates["case"].render({**context, "case": case, "shot_size": shot_size})
+        slot = slot_html(CASE_SLOT, number)
+        card = templates["case"].render({**context, "case": case, "shot_size": shot_size,
+                                         "section": section_of(html, slot)})
         cards[case.anchor] = card
-        html = html.replace(slot_html(CASE_SLOT, number), card)
+        html = html.replace(slot, card)
         pieces.append(card)
     for number, ref in enumerate(embeds):
         card = templates["embed"].render({**context, "card": books.card(ref.url, ref.source, ref.line)})

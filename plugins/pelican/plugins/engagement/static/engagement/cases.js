@@ -1,7 +1,7 @@
 // Optional enhancements for case cards and galleries; every page works without this file.
 // 1. Screenshots open in a <dialog> lightbox (Esc and the Close button close it; focus returns).
 // 2. Click-to-play video cards load the platform's player only after the click.
-// 3. The gallery gets in-page filters (brand, platform, verdict) and ordering by response time.
+// 3. On a gallery page holding every case, facet and order links filter and sort in place.
 (function () {
   "use strict";
 
@@ -37,74 +37,94 @@
     });
   }
 
-  function option(select, value, label) {
-    var item = document.createElement("option");
-    item.value = value;
-    item.textContent = label;
-    select.appendChild(item);
-  }
-
+  // The gallery's facet and order links are real links to generated pages. On a page that holds
+  // every case (data-complete), a click filters and orders the cards in place instead, marks the
+  // link current and puts the link's URL in the address bar (history.replaceState): a reload or a
+  // shared link opens the same generated page.
   function galleryFilters() {
-    var gallery = document.querySelector("[data-engagement-gallery]");
-    if (!gallery) return;
-    var items = Array.prototype.slice.call(gallery.querySelectorAll(".gallery-item"));
-    var form = document.createElement("form");
-    form.className = "case-filter";
-    form.setAttribute("aria-label", "Filter and order the cases on this page");
-    var selects = {};
-    ["brand", "platform", "verdict"].forEach(function (facet) {
-      var label = document.createElement("label");
-      label.textContent = facet.charAt(0).toUpperCase() + facet.slice(1) + " ";
-      var select = document.createElement("select");
-      select.name = facet;
-      option(select, "", "any");
-      var seen = {};
-      items.forEach(function (item) {
-        var value = item.getAttribute("data-" + facet);
-        if (value && !seen[value]) { seen[value] = true; option(select, value, value); }
-      });
-      label.appendChild(select);
-      form.appendChild(label);
-      selects[facet] = select;
-    });
-    var orderLabel = document.createElement("label");
-    orderLabel.textContent = "Order ";
-    var order = document.createElement("select");
-    option(order, "position", "newest article first");
-    option(order, "response", "fastest reply first");
-    orderLabel.appendChild(order);
-    form.appendChild(orderLabel);
-    var status = document.createElement("p");
-    status.setAttribute("role", "status");
-    form.appendChild(status);
+    var gallery = document.querySelector("[data-engagement-gallery][data-complete]");
+    if (!gallery || !window.history || !history.replaceState) return;
+    var grid = gallery.querySelector(".case-grid");
+    if (!grid) return;
+    var items = Array.prototype.slice.call(grid.children);
+    var heading = gallery.querySelector("h1");
+    var status = gallery.querySelector(".case-filter-status");
+    var root = gallery.getAttribute("data-root");
+    var state = { facet: "", value: "", slug: "", order: "" };
+    var current = gallery.querySelector('.case-order [aria-current]');
+    if (current) state.order = current.getAttribute("data-order");
+    var baseHeading = gallery.querySelector('a[data-facet=""]').getAttribute("data-heading");
 
-    function apply() {
-      var shown = 0;
-      items.forEach(function (item) {
-        var visible = Object.keys(selects).every(function (facet) {
-          var wanted = selects[facet].value;
-          return !wanted || item.getAttribute("data-" + facet) === wanted;
-        });
-        item.hidden = !visible;
-        if (visible) shown += 1;
-      });
-      var key = order.value === "response" ? "data-response-seconds" : "data-position";
-      items.slice().sort(function (a, b) {
-        var x = a.getAttribute(key), y = b.getAttribute(key);
-        x = x === null ? Infinity : Number(x);
-        y = y === null ? Infinity : Number(y);
-        return x - y || Number(a.getAttribute("data-position")) - Number(b.getAttribute("data-position"));
-      }).forEach(function (item) { item.parentNode.appendChild(item); });
-      gallery.querySelectorAll(".case-column").forEach(function (column) {
-        column.hidden = !column.querySelector(".gallery-item:not([hidden])");
-      });
-      status.textContent = shown + " of " + items.length + " cases shown";
+    function number(item, key) {
+      var value = item.getAttribute(key);
+      return value === null ? Infinity : Number(value);
     }
-    form.addEventListener("change", apply);
-    form.addEventListener("submit", function (event) { event.preventDefault(); });
-    var facets = gallery.querySelector(".case-facets");
-    facets.parentNode.insertBefore(form, facets.nextSibling);
-    apply();
+    function balanced(list) {  // beauties and beasts in turn, as the generated pages order them
+      var groups = { beauty: [], beast: [], other: [] };
+      list.forEach(function (item) {
+        var verdict = item.getAttribute("data-verdict");
+        (groups[verdict] || groups.other).push(item);
+      });
+      var mixed = [];
+      for (var i = 0; i < Math.max(groups.beauty.length, groups.beast.length); i += 1) {
+        if (groups.beauty[i]) mixed.push(groups.beauty[i]);
+        if (groups.beast[i]) mixed.push(groups.beast[i]);
+      }
+      return mixed.concat(groups.other);
+    }
+    function matches(element) {
+      return !state.facet || element.getAttribute("data-" + state.facet) === state.value;
+    }
+    function apply() {
+      var byPosition = items.slice().sort(function (a, b) {
+        return number(a, "data-position") - number(b, "data-position");
+      });
+      var ordered = state.order ? byPosition.sort(function (a, b) {
+        return number(a, "data-response-seconds") - number(b, "data-response-seconds")
+          || number(a, "data-position") - number(b, "data-position");
+      }) : balanced(byPosition);
+      var shown = 0;
+      ordered.forEach(function (item) {
+        item.hidden = !matches(item);
+        if (!item.hidden) shown += 1;
+        grid.appendChild(item);
+      });
+      gallery.querySelectorAll(".case-chart circle").forEach(function (dot) {
+        dot.style.display = matches(dot) ? "" : "none";
+      });
+      var facetPath = state.facet ? state.facet + "/" + state.slug + "/" : "";
+      gallery.querySelectorAll(".case-filter a").forEach(function (link) {
+        var facet = link.getAttribute("data-facet");
+        var isOrder = link.hasAttribute("data-order");
+        var path = isOrder ? facetPath + link.getAttribute("data-order")
+          : (facet ? facet + "/" + link.getAttribute("data-slug") + "/" : "") + state.order;
+        link.href = root + path;
+        var on = isOrder ? link.getAttribute("data-order") === state.order
+          : facet === state.facet && (!facet || link.getAttribute("data-value") === state.value);
+        if (on) link.setAttribute("aria-current", "page"); else link.removeAttribute("aria-current");
+      });
+      var active = gallery.querySelector('.case-facet:not(.case-order) a[aria-current]');
+      var text = (active ? active.getAttribute("data-heading") : baseHeading)
+        + (state.order ? ", fastest reply first" : "");
+      heading.textContent = text;
+      document.title = text + document.title.slice(document.title.indexOf(" · "));
+      status.textContent = shown + (shown === 1 ? " case" : " cases") + " shown";
+      return root + facetPath + state.order;
+    }
+    gallery.querySelector(".case-filter").addEventListener("click", function (event) {
+      var link = event.target.closest("a");
+      if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button) return;
+      event.preventDefault();
+      if (link.hasAttribute("data-order")) {
+        state.order = link.getAttribute("data-order");
+      } else {
+        state.facet = link.getAttribute("data-facet");
+        state.value = link.getAttribute("data-value") || "";
+        state.slug = link.getAttribute("data-slug") || "";
+      }
+      history.replaceState(null, "", apply());
+      link.focus();
+    });
   }
 
   lightboxes();
