@@ -60,6 +60,7 @@ def add_template_fallback(generator: Any) -> None:
     generator.env.loader = ChoiceLoader(
         [generator.env.loader, FileSystemLoader(str(plugin_templates))]
     )
-    from pelican.plugins.engagement.monogram import monogram
+    from pelican.plugins.engagement.comments.monogram import monogram
 
-    generator.env.globals.setdefault("engagement_monogram", monogram)
+    # Case and embed cards draw the same monogram avatars as the comments (`name|monogram`).
+    generator.env.filters.setdefault("monogram", monogram)
