@@ -101,3 +101,35 @@ def test_verifying_an_unpublished_mention_leaves_the_pages_alone(tmp_path, peer)
 
     assert summaries == ["The pages did not change."]
     assert _page(site) == before
+
+
+def test_the_endpoint_verifier_updates_the_page_of_an_auto_approved_webmention(tmp_path, peer):
+    """The endpoint's own verification thread: a webmention sent to it, verified and auto-approved,
+    is on the article page without anyone running a rebuild."""
+    import time
+
+    import requests
+    from pelican.plugins.engagement.endpoint.app import create_app
+    from pelican.plugins.engagement.endpoint.linkbacks import VERIFIER_KEY
+
+    from tests.support.servers import serve_wsgi
+
+    site = make_site(tmp_path, ENGAGEMENT_ALLOWED_PRIVATE_HOSTS=["127.0.0.1"],
+                     ENGAGEMENT_WEBMENTION_AUTO_APPROVE=True)
+    site.build()
+    source = peer.page("/reply", reply_page(_target(site), text="Straight onto the page"))
+    app = create_app(site.config(), store=site.store)
+    try:
+        with serve_wsgi(app) as url:
+            answer = requests.post(f"{url}/webmention", data={"source": source, "target": _target(site)},
+                                   timeout=10)
+            assert answer.status_code == 202, answer.text
+            deadline = time.monotonic() + 20
+            while "Straight onto the page" not in _page(site) and time.monotonic() < deadline:
+                time.sleep(0.1)
+    finally:
+        verifier = app.extensions.get(VERIFIER_KEY)
+        if verifier is not None:
+            verifier.stop()
+            verifier.join(timeout=5)
+    assert "Straight onto the page" in _page(site)
