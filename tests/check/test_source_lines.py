@@ -58,7 +58,7 @@ def test_dead_link_names_the_markdown_line(problems: list[Problem], site: tuple[
     source = (site[1] / "articles" / "broken-on-purpose.md").as_posix()
     assert (problem.source, problem.source_line) == (source, 9)
     assert str(problem).startswith(f"{source}:9: link: <a> points to /2024/01/no-such-article/")
-    assert str(problem).endswith(f"(in {BROKEN}:{problem.line})")
+    assert f"(in {BROKEN}:{problem.line} " in str(problem)
 
 
 def test_missing_anchor_of_a_filename_link_names_the_markdown_line(problems: list[Problem]) -> None:
@@ -68,6 +68,15 @@ def test_missing_anchor_of_a_filename_link_names_the_markdown_line(problems: lis
 
 def test_image_without_alt_names_the_markdown_line(problems: list[Problem]) -> None:
     assert _on_article_page(problems, "alt", "/theme/css/site.css").source_line == 13
+
+
+def test_the_summaries_in_lists_are_one_problem_with_the_article(problems: list[Problem]) -> None:
+    # The index, the category and the author page show the article's summary with the same link.
+    dead = [p for p in problems if "/2024/01/no-such-article/" in p.message]
+    assert len(dead) == 1
+    assert dead[0].path == BROKEN
+    assert dead[0].elsewhere == 3
+    assert str(dead[0]).endswith("and 3 other page(s))")
 
 
 def test_a_link_the_markdown_does_not_hold_names_only_the_page(site: tuple[Path, Path]) -> None:

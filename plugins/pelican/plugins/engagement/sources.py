@@ -80,6 +80,11 @@ def find_line(source: Path, needles: Iterable[str]) -> int:
         lines = source.read_text("utf-8", errors="replace").splitlines()
     except OSError:
         return 0
+    return find_line_in(lines, needles)
+
+
+def find_line_in(lines: list[str], needles: Iterable[str]) -> int:
+    """:func:`find_line` over lines already read (the checker reads each source once)."""
     for needle in needles:
         if not needle:
             continue

@@ -22,11 +22,14 @@ class Problem:
     #: offending text was found in it: the place an editor fixes.
     source: str = field(default="", compare=False)
     source_line: int = field(default=0, compare=False)
+    #: Other pages showing the same mistake of the same source line (lists, feeds of summaries).
+    elsewhere: int = field(default=0, compare=False)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         if self.source:
-            return f"{self.source}:{self.source_line}: {self.kind}: {self.message} (in {where})"
+            more = f" and {self.elsewhere} other page(s)" if self.elsewhere else ""
+            return f"{self.source}:{self.source_line}: {self.kind}: {self.message} (in {where}{more})"
         return f"{where}: {self.kind}: {self.message}"
 
     def found_in(self, source: str, line: int) -> Problem:
