@@ -58,7 +58,12 @@ AUTHOR_FEED_ATOM = "feeds/author/{slug}.atom.xml"
 AUTHOR_FEED_RSS = "feeds/author/{slug}.rss.xml"
 TRANSLATION_FEED_ATOM = None
 
-DIRECT_TEMPLATES = ["index", "authors", "categories", "tags", "archives"]
+DIRECT_TEMPLATES = ["index", "authors", "categories", "tags", "archives", "search"]
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
+# Static full-text search (plugins/site_search.py): Pagefind indexes the built site at the end of
+# every build into output/pagefind/; the search page loads its UI from there (no server, no CDN).
+SEARCH_INDEX = True
 TEMPLATE_PAGES = {"404.html": "404.html"}
 
 MARKDOWN = {
@@ -71,10 +76,10 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
-# The engagement plugin lives in plugins/ and is installed (editable) by `make`; site_feeds.py next
-# to it is this site's own small plugin (valid RSS guids).
+# The engagement plugin lives in plugins/ and is installed (editable) by `make`; site_feeds.py and
+# site_search.py next to it are this site's own small plugins (valid RSS guids; the search index).
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["engagement", "site_feeds"]
+PLUGINS = ["engagement", "site_feeds", "site_search"]
 
 # Author profiles, keyed by author slug: the bio box under each article and the author pages show
 # them. "bio" is plain text (escaped); "type" is the schema.org type in the article's JSON-LD (Person

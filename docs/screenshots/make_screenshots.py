@@ -205,6 +205,12 @@ def post_pending_comment(page: Any) -> None:
     page.wait_for_selector(".eg-pending-comment")
 
 
+def search_results(page: Any) -> None:
+    """The search page has loaded Pagefind's UI and answered the query in its address."""
+    page.wait_for_selector(".pagefind-ui__result", timeout=10_000)
+    page.wait_for_timeout(300)  # the excerpts and filter counts arrive just after the first result
+
+
 def log_in(page: Any) -> None:
     """The moderation page is behind the admin token's log-in form."""
     page.fill("input[name=token]", ADMIN_TOKEN)
@@ -220,6 +226,7 @@ SHOTS = [
     Shot("thread", ARTICLE, "#comments", prepare=post_pending_comment),
     Shot("event", "2026/03/glimmerbrew-chat/", "#event-ask-glimmerbrew"),
     Shot("gallery", "cases/"),
+    Shot("search", "search/?q=latte", "main", prepare=search_results),
     Shot("moderation", "admin/", endpoint=True, prepare=log_in),
 ]
 

@@ -26,6 +26,7 @@ PAGE_TYPES = {
     "categories": "categories/index.html",
     "tags": "tags/index.html",
     "archives": "archives/index.html",
+    "search": "search/index.html",
     "404": "404.html",
 }
 

@@ -20,6 +20,7 @@ HEADINGS = {
     "categories": "Categories",
     "tags": "Tags",
     "archives": "Archives",
+    "search": "Search",
     "404": "Page not found",
 }
 

@@ -115,7 +115,8 @@ def write_settings_file(root: Path, content: Path) -> Path:
         f"THEME = {str(THEME)!r}\n"
         f"ENGAGEMENT_DATABASE_URL = {'sqlite:///' + str(root / 'engagement.sqlite3')!r}\n"
         "ENGAGEMENT_EMBEDS_FETCH = False\n"
-        "LOAD_CONTENT_CACHE = False\n",
+        "LOAD_CONTENT_CACHE = False\n"
+        "SEARCH_INDEX = False\n",
         "utf-8",
     )
     return path

@@ -50,6 +50,8 @@ def site_settings(root: Path, content: Path, **overrides: Any) -> dict[str, Any]
         "ENGAGEMENT_DATABASE_URL": f"sqlite:///{root / 'engagement.sqlite3'}",
         "ENGAGEMENT_EMBEDS_FETCH": False,
         "LOAD_CONTENT_CACHE": False,
+        # Pagefind adds most of a second to every build; the search tests turn it back on.
+        "SEARCH_INDEX": False,
     }
     settings_overrides.update(overrides)
     return read_settings(str(REPO / "pelicanconf.py"), override=settings_overrides)
