@@ -127,6 +127,59 @@ class EngagementSettings:
     THREAD_RATE_LIMIT: int = _setting(
         30, "Comments one thread accepts per hour from all clients together."
     )
+    # --- spam rules (checked in this order; the strongest verdict wins: spam > hold) -----------
+    MAX_LINKS: int = _setting(
+        2,
+        "Hold a comment for moderation when it has more links than this (its text and its website "
+        "together), as WordPress's comment_max_links. A negative number turns the rule off.",
+    )
+    MODERATION_KEYS: list[str] = _setting(
+        [],
+        "Words, names, e-mail addresses or domains that hold a comment for moderation (even from a "
+        "returning commenter) when found in its name, e-mail, website or text; one per item, case "
+        "does not matter, whole words only.",
+    )
+    DISALLOWED_KEYS: list[str] = _setting(
+        [],
+        "Words, author names, e-mail addresses, client hashes (as the moderation page shows them) "
+        "and link domains that mark a comment or linkback as spam (kept in the spam tab, never "
+        "published, recoverable). Domains also match their subdomains.",
+    )
+    FORM_TOKEN: str = _setting(
+        "check",
+        "The signed, timestamped form token (see “Spam rules” in the README). check: a forged or "
+        "too-fast or replayed token marks the comment spam, an expired one is refused, a missing one "
+        "is let through to the other rules; require: besides, a form post without a token gets a "
+        "“check and send” page and a JSON post without one is refused (recommended once robots "
+        "find the form); off: tokens are ignored.",
+        choices=("off", "check", "require"),
+    )
+    FORM_TOKEN_MIN_SECONDS: int = _setting(
+        3, "A comment sent sooner than this after its form token was issued is marked spam."
+    )
+    FORM_TOKEN_MAX_AGE: int = _setting(
+        86400, "Seconds a form token stays valid; an older one is refused with the comment echoed."
+    )
+    AKISMET_KEY: str = _setting(
+        "",
+        "Akismet API key. Empty (the default) leaves Akismet off. When set, every comment and "
+        "linkback is sent to Akismet (a third party) with the reader's name, e-mail, website, text, "
+        "IP address and user agent, and moderators' spam/not-spam decisions are reported back. Say "
+        "so in your privacy policy.",
+        env=True,
+    )
+    AKISMET_URL: str = _setting(
+        "https://rest.akismet.com",
+        "Base URL of the Akismet REST API (change only for a compatible service or a test stand-in).",
+    )
+    AKISMET_TIMEOUT: float = _setting(
+        4.0, "Seconds before an Akismet call gives up; the entry is then held for a person."
+    )
+    NOTIFY_BATCH_MINUTES: int = _setting(
+        15,
+        "At most one e-mail to NOTIFY_EMAIL per this many minutes, with the count of new entries "
+        "and the first few (spam counted, not listed). 0: one e-mail per entry.",
+    )
     REBUILD_ON_APPROVE: bool = _setting(
         True, "Re-render the affected pages at once when an entry is approved or removed."
     )
@@ -358,6 +411,17 @@ def _check_ranges(settings: EngagementSettings) -> None:
                  "LINKBACK_SOURCE_RATE_LIMIT"):
         if getattr(settings, name) < 0:
             raise SettingsError(f"{PREFIX}{name} must not be negative")
+    if settings.FORM_TOKEN_MIN_SECONDS < 0 or settings.FORM_TOKEN_MAX_AGE <= settings.FORM_TOKEN_MIN_SECONDS:
+        raise SettingsError(
+            f"{PREFIX}FORM_TOKEN_MAX_AGE must be greater than {PREFIX}FORM_TOKEN_MIN_SECONDS, "
+            "which must not be negative"
+        )
+    if settings.NOTIFY_BATCH_MINUTES < 0:
+        raise SettingsError(f"{PREFIX}NOTIFY_BATCH_MINUTES must not be negative")
+    if settings.AKISMET_TIMEOUT <= 0 or not settings.AKISMET_URL.startswith(("http://", "https://")):
+        raise SettingsError(
+            f"{PREFIX}AKISMET_URL must be an http(s) URL and {PREFIX}AKISMET_TIMEOUT greater than 0"
+        )
     if settings.FETCH_TIMEOUT <= 0:
         raise SettingsError(f"{PREFIX}FETCH_TIMEOUT must be greater than 0")
     url = settings.ENDPOINT_URL

@@ -19,13 +19,19 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, redirect, request
+from flask import Blueprint, Request, Response, current_app, jsonify, redirect, render_template, request
 
 from pelican.plugins.engagement.endpoint import security
 from pelican.plugins.engagement.endpoint.context import EndpointContext, endpoint_context
 from pelican.plugins.engagement.endpoint.errors import Refusal
-from pelican.plugins.engagement.endpoint.submission import accept_comment, normalise_thread_key
+from pelican.plugins.engagement.endpoint.submission import (
+    accept_comment,
+    check_submission,
+    normalise_thread_key,
+)
+from pelican.plugins.engagement.markup import render_comment
 from pelican.plugins.engagement.moderation import actions as moderation
+from pelican.plugins.engagement.moderation import form_token
 from pelican.plugins.engagement.store import Entry
 
 log = logging.getLogger(__name__)
@@ -76,7 +82,10 @@ def post_form() -> Response:
     ctx = endpoint_context()
     _housekeeping(ctx)
     try:
-        entry, thread = accept_comment(ctx, request.form, security.client_address(request))
+        entry, thread = accept_comment(ctx, request.form, security.client_address(request),
+                                       _client(request))
+    except form_token.TokenMissing:
+        return _confirm_page(ctx)
     except Refusal as refusal:
         refusal.echo = request.form.get("body") or None
         refusal.back_url = refusal.back_url or _article_guess(ctx)
@@ -86,6 +95,31 @@ def post_form() -> Response:
     response = redirect(f"{thread.url}#{anchor}", code=303)
     _follow_up(response, ctx, entry)
     return response
+
+
+def _client(req: Request) -> dict[str, str]:
+    """What Akismet asks about the reader's browser (used only when Akismet is on)."""
+    return {"user_agent": req.headers.get("User-Agent", "")[:500],
+            "referrer": req.headers.get("Referer", "")[:2048]}
+
+
+def _confirm_page(ctx: EndpointContext) -> tuple[str, int]:
+    """The reader without JavaScript: their comment back, with a fresh form token, to send again.
+
+    Nothing is stored yet. The page previews the comment as it will look; its button posts the
+    same fields with the token, which must then be at least FORM_TOKEN_MIN_SECONDS old.
+    """
+    data = request.form
+    check_submission(ctx, data)  # a field problem is refused now, with its message
+    key = normalise_thread_key(data.get("thread", ""), ctx.config.site_url)
+    fields = {name: data.get(name, "") for name in
+              ("thread", "parent", "name", "email", "website", "body", "notify")}
+    return render_template(
+        "engagement_endpoint/confirm_comment.html",
+        fields=fields, token=form_token.issue(ctx.secret, key),
+        preview=render_comment(data.get("body", "").strip()), token_field=form_token.FIELD,
+        back_url=_article_guess(ctx), min_seconds=ctx.settings.FORM_TOKEN_MIN_SECONDS,
+    ), 200
 
 
 def _article_guess(ctx: EndpointContext) -> str:
@@ -136,7 +170,11 @@ def post_json() -> tuple[Response, int]:
     if not isinstance(data, dict):
         raise Refusal(400, "The request body is not a JSON object.")
     _housekeeping(ctx)
-    entry, _thread = accept_comment(ctx, data, security.client_address(request))
+    try:
+        entry, _thread = accept_comment(ctx, data, security.client_address(request), _client(request))
+    except form_token.TokenMissing:
+        raise Refusal(400, "Reload the page and send the comment again (the form token is missing).",
+                      field=form_token.FIELD) from None
     _publish_if_approved(ctx, entry)
     body = public_entry(entry) | {
         "status": entry.status,
@@ -146,6 +184,21 @@ def post_json() -> tuple[Response, int]:
     response = jsonify(body)
     _follow_up(response, ctx, entry)
     return response, 201
+
+
+@api.get("/form-token")
+def issue_form_token() -> Response:
+    """A fresh form token for one article's comment form (comments.js asks when the form is used)."""
+    ctx = endpoint_context()
+    key = normalise_thread_key(request.args.get("thread", ""), ctx.config.site_url)
+    if not key or ctx.manifest.get(key) is None:
+        raise Refusal(404, f"There is no article at “{key}” to comment on.", field="thread")
+    settings = ctx.settings
+    response = jsonify({"token": form_token.issue(ctx.secret, key), "field": form_token.FIELD,
+                        "min_seconds": settings.FORM_TOKEN_MIN_SECONDS,
+                        "max_age": settings.FORM_TOKEN_MAX_AGE})
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @api.get("/threads/<path:thread>/comments")

@@ -21,7 +21,8 @@ from pelican.plugins.engagement.endpoint import security
 from pelican.plugins.engagement.endpoint.context import EndpointContext
 from pelican.plugins.engagement.endpoint.errors import Refusal
 from pelican.plugins.engagement.markup import render_comment
-from pelican.plugins.engagement.store import Entry, NewEntry, RateLimited, StoreError
+from pelican.plugins.engagement.moderation import form_token, rules, screening
+from pelican.plugins.engagement.store import Entry, NewEntry, RateLimit, RateLimited, StoreError
 from pelican.plugins.engagement.store.schema import entries
 
 #: Longest author name and website address we keep (the columns allow more; people need less).
@@ -49,16 +50,29 @@ class Submission:
     notify: bool
 
 
-def accept_comment(ctx: EndpointContext, data: Mapping[str, Any], address: str) -> tuple[Entry, Thread]:
-    """Check a posted comment, then count it against the rate limits and store it — or refuse.
+def accept_comment(ctx: EndpointContext, data: Mapping[str, Any], address: str,
+                   client: Mapping[str, str] | None = None) -> tuple[Entry, Thread]:
+    """Check a posted comment, judge it by the spam rules, count it against the rate limits and
+    store it — or refuse.
 
     The limits and the insert share one write transaction: the comment is committed (durably)
-    before this returns, and a refused one leaves no trace in the limits.
+    before this returns, and a refused one leaves no trace in the limits. A rule never drops a
+    comment: it holds it (pending) or marks it spam, and says which rule on the entry and in the
+    moderation log (:mod:`pelican.plugins.engagement.moderation.screening`).
     """
     submission = check_submission(ctx, data)
     back = submission.thread.url
     ip_hash = security.hash_ip(ctx.secret, address)
-    status = "approved" if _is_returning(ctx, submission) else "pending"
+    context = {"user_ip": address, **(client or {})}
+    try:
+        judged = screening.judge_comment(ctx, submission, _text(data, form_token.FIELD), ip_hash, context)
+    except form_token.TokenExpired:
+        raise Refusal(
+            400, "This comment form was opened too long ago. Please send your comment again.",
+            back_url=back,
+        ) from None
+    default = "approved" if _is_returning(ctx, submission) else "pending"
+    status, decided = rules.settle(judged.verdicts, default)
     new = NewEntry(
         thread=submission.thread.key,
         kind="comment",
@@ -71,13 +85,27 @@ def accept_comment(ctx: EndpointContext, data: Mapping[str, Any], address: str) 
         parent_id=submission.parent_id,
         ip_hash=ip_hash,
         notify=submission.notify,
+        moderation_reason=decided.reason if decided else None,
+        spam_context=judged.spam_context,
     )
+    limits = list(security.comment_limits(ctx.settings, ip_hash, new.thread))
+    if judged.use_key:  # a token counts once: a second comment with it is a robot replaying it
+        limits.append(RateLimit(judged.use_key, 1, ctx.settings.FORM_TOKEN_MAX_AGE))
     try:
-        entry = ctx.store.add_admitted(new, security.comment_limits(ctx.settings, ip_hash, new.thread))
+        entry = ctx.store.add_admitted(new, limits)
     except RateLimited as refused:
-        raise security.rate_refusal(refused, back) from None
+        if refused.limit.scope != judged.use_key:
+            raise security.rate_refusal(refused, back) from None
+        decided = screening.replayed_token()
+        new.status, new.moderation_reason = "spam", decided.reason
+        try:
+            entry = ctx.store.add_admitted(new, limits[:-1])
+        except RateLimited as again:
+            raise security.rate_refusal(again, back) from None
     except StoreError as error:  # the parent vanished between the check and the insert
         raise Refusal(400, str(error), field="parent", back_url=back) from None
+    if decided is not None and entry.status != default:  # the rule changed the outcome: log it
+        screening.log_decision(ctx.store, entry, decided)
     return entry, submission.thread
 
 

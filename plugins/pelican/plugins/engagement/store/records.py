@@ -67,9 +67,13 @@ class Entry:
     verify_error: str | None
     verified_at: datetime | None
     dedupe_key: str | None
+    moderation_reason: str | None = None
+    spam_context: str | None = None
+    by_author: bool = False
 
-    #: Fields that identify a person and never leave the store except in a private backup.
-    PRIVATE = ("author_email", "ip_hash")
+    #: Fields that identify a person (or say how the moderators judged them) and never leave the
+    #: store except in a private backup.
+    PRIVATE = ("author_email", "ip_hash", "moderation_reason", "spam_context")
 
     @classmethod
     def from_row(cls, row: Any) -> Entry:
@@ -77,6 +81,7 @@ class Entry:
         for name in ("created_at", "updated_at", "approved_at", "verified_at"):
             data[name] = aware(data[name])
         data["notify"] = bool(data["notify"])
+        data["by_author"] = bool(data.get("by_author"))
         return cls(**data)
 
     def to_dict(self, *, private: bool = False) -> dict[str, Any]:
@@ -115,6 +120,9 @@ class NewEntry:
     dedupe_key: str | None = None
     created_at: datetime | None = None
     uuid: str | None = None
+    moderation_reason: str | None = None
+    spam_context: str | None = None
+    by_author: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def validate(self) -> None:

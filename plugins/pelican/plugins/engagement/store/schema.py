@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData()
@@ -28,7 +29,7 @@ metadata = MetaData()
 #: The newest migration's revision id. ``Store.open`` compares the database's revision with this
 #: constant and skips loading Alembic (about 0.5 s) when they match; a test keeps it equal to the
 #: head of ``migrations/versions``.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 
 #: Entry kinds and states, in the order the CLI lists them.
 KINDS = ("comment", "trackback", "pingback", "webmention")
@@ -71,6 +72,12 @@ entries = Table(
     # SHA-256 (hex) of a natural key that makes re-delivery idempotent: source and target for
     # linkbacks, "wxr:<site>:<id>" for imports. Null for plain comments. See ``dedupe_key()``.
     Column("dedupe_key", String(64), nullable=True, unique=True),
+    # Which rule held the entry or marked it spam (shown to the moderator; never published).
+    Column("moderation_reason", Text, nullable=True),
+    # Akismet's context (client address, user agent, referrer) as JSON, only while Akismet is on.
+    Column("spam_context", Text, nullable=True),
+    # The site's author replying from the moderation page; the thread marks it as such.
+    Column("by_author", Boolean, nullable=False, default=False, server_default=false()),
     Index("ix_entries_thread_status", "thread", "status"),
     Index("ix_entries_status_created", "status", "created_at"),
     Index("ix_entries_verification", "verification"),
