@@ -113,7 +113,7 @@ def test_log_in_attempts_are_rate_limited(start_endpoint) -> None:
     assert statuses == [403] * 10 + [429]
 
 
-def test_long_queue_is_paginated(start_endpoint) -> None:
+def test_long_queue_is_paginated_oldest_first(start_endpoint) -> None:
     from pelican.plugins.engagement.endpoint.admin import QUEUE_PAGE_SIZE
     from pelican.plugins.engagement.store import NewEntry
 
@@ -124,8 +124,9 @@ def test_long_queue_is_paginated(start_endpoint) -> None:
     session = _logged_in(endpoint)
     first = session.get(f"{endpoint.url}/admin", timeout=10).text
     second = session.get(f"{endpoint.url}/admin?page=2", timeout=10).text
-    assert first.count('class="entry"') == QUEUE_PAGE_SIZE and "Older →" in first
-    assert "entry number 0<" in second and second.count('class="entry"') == 1
+    assert first.count('<li class="mq-entry') == QUEUE_PAGE_SIZE and "Next →" in first
+    assert "entry number 0<" in first and "entry number 50<" not in first
+    assert "entry number 50<" in second and second.count('<li class="mq-entry') == 1
 
 
 def test_api_refuses_without_bearer_token(start_endpoint) -> None:

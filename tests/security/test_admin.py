@@ -68,7 +68,10 @@ def test_every_post_form_carries_the_sessions_csrf_token(start_endpoint) -> None
     _pending(endpoint)
     session = _log_in(endpoint)
     forms = _forms(session, endpoint)
-    assert len(forms) >= 5  # log out, and approve/reject/spam/delete for the pending comment
+    # Log out, and the one queue form whose buttons post the entry's own actions, the bulk action
+    # and "approve and reply" (formaction): every button sends the form's CSRF token.
+    actions = {button["formaction"] for form in forms for button in form.find_all("button", formaction=True)}
+    assert len(forms) == 2 and len(actions) >= 5
     tokens = {form.find("input", {"name": "csrf"})["value"] for form in forms}
     assert len(tokens) == 1 and len(next(iter(tokens))) >= 32
 
@@ -137,3 +140,46 @@ def test_admin_pages_cannot_be_framed_or_sniffed(start_endpoint) -> None:
     answer = requests.get(f"{endpoint.url}/admin", timeout=10)
     assert "frame-ancestors 'none'" in answer.headers["Content-Security-Policy"]
     assert answer.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def _bulk(session, endpoint, ids, csrf, action="approve", **extra):
+    return session.post(f"{endpoint.url}/admin/bulk", data={"csrf": csrf, "action": action, "ids": ids, **extra},
+                        allow_redirects=False, timeout=10)
+
+
+def test_bulk_action_without_the_sessions_csrf_token_changes_nothing(start_endpoint) -> None:
+    endpoint = start_endpoint(ADMIN_TOKEN=TOKEN)
+    ids = [_pending(endpoint) for _ in range(3)]
+    attacker, victim = _log_in(endpoint), _log_in(endpoint)
+    assert _bulk(victim, endpoint, ids, "").status_code == 400
+    assert _bulk(victim, endpoint, ids, _csrf(attacker, endpoint)).status_code == 400
+    assert {endpoint.store.require(i).status for i in ids} == {"pending"}
+
+
+def test_bulk_action_without_a_session_is_refused(start_endpoint) -> None:
+    endpoint = start_endpoint(ADMIN_TOKEN=TOKEN)
+    ids = [_pending(endpoint) for _ in range(2)]
+    answer = _bulk(requests.Session(), endpoint, ids, "x", action="delete")
+    assert answer.status_code == 403
+    assert all(endpoint.store.get(i) is not None for i in ids)
+
+
+def test_bulk_action_is_logged_per_entry_with_its_actor(start_endpoint) -> None:
+    endpoint = start_endpoint(ADMIN_TOKEN=TOKEN)
+    ids = [_pending(endpoint) for _ in range(3)]
+    session = _log_in(endpoint)
+    assert _bulk(session, endpoint, ids, _csrf(session, endpoint), action="spam").status_code == 303
+    for entry_id in ids:
+        assert [(r["action"], r["actor"]) for r in endpoint.store.moderation_history(entry_id)] == [("spam", "admin")]
+
+
+def test_approve_and_reply_needs_session_and_csrf(start_endpoint) -> None:
+    endpoint = start_endpoint(ADMIN_TOKEN=TOKEN)
+    entry_id = _pending(endpoint)
+    url = f"{endpoint.url}/admin/entries/{entry_id}/reply"
+    stranger = requests.post(url, data={"csrf": "x", f"reply-{entry_id}": "hi"}, allow_redirects=False, timeout=10)
+    session = _log_in(endpoint)
+    forged = session.post(url, data={"csrf": "x", f"reply-{entry_id}": "hi"}, allow_redirects=False, timeout=10)
+    assert (stranger.status_code, forged.status_code) == (403, 400)
+    assert endpoint.store.require(entry_id).status == "pending"
+    assert len(endpoint.store.list()) == 1

@@ -7,13 +7,14 @@ moderation log with the actor ``cli``.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import click
 
 from pelican.plugins.engagement.cli.common import CommandFailed, open_store, with_site
 from pelican.plugins.engagement.moderation import actions as moderation
 from pelican.plugins.engagement.settings import SiteConfig
-from pelican.plugins.engagement.store import KINDS, STATUSES, Entry
+from pelican.plugins.engagement.store import KINDS, STATUSES, Entry, utcnow
 
 EXCERPT_LENGTH = 60
 
@@ -89,24 +90,46 @@ def _action_command(action: str, help_text: str) -> click.Command:
     @with_site
     def command(config: SiteConfig, entry_ids: tuple[int, ...]) -> None:
         store = open_store(config)
-        failures: list[str] = []
-        for entry_id in entry_ids:
-            try:
-                outcome = moderation.moderate(config, store, entry_id, action, actor="cli")
-            except moderation.ModerationError as error:
-                failures.append(str(error))
-                continue
-            if outcome.rebuild.failed:
-                # The action stands; the pages lag behind until someone runs the rebuild.
-                click.echo(outcome.done())
-                failures.append(f"the page of {outcome.entry.kind} {outcome.entry.id} was not updated: "
-                                f"{outcome.rebuild.error}")
-                continue
-            click.echo(outcome.summary())
+        # All ids in one go: the pages of the affected articles are re-rendered once, not per id.
+        bulk = moderation.moderate_many(config, store, entry_ids, action, actor="cli")
+        failures = list(bulk.errors)
+        for outcome in bulk.outcomes:
+            click.echo(outcome.done() if outcome.rebuild.failed else outcome.summary())
+        if bulk.rebuild.failed:
+            # The actions stand; the pages lag behind until someone runs the rebuild.
+            changed = ", ".join(str(o.entry.id) for o in bulk.outcomes if o.pages_changed)
+            failures.append(f"the pages of {changed} were not updated: {bulk.rebuild.error}")
         if failures:
             raise CommandFailed("; ".join(failures))
 
     return command
+
+
+@moderate_group.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@with_site
+def stats_command(config: SiteConfig, as_json: bool) -> None:
+    """Entries per state and per rule that held or marked them, for the last 7 and 30 days."""
+    store = open_store(config)
+    now = utcnow()
+    periods = {days: store.rule_stats(now - timedelta(days=days)) for days in (7, 30)}
+    if as_json:
+        click.echo(json.dumps({f"last_{days}_days": data for days, data in periods.items()}, indent=2))
+        return
+    click.echo(f"{'':<22}{'7 days':>10}{'30 days':>10}")
+    for status in STATUSES:
+        click.echo(f"{status:<22}{periods[7]['states'][status]:>10}{periods[30]['states'][status]:>10}")
+    rules = sorted(set(periods[7]["rules"]) | set(periods[30]["rules"]))
+    click.echo("\nDecided by a rule (held for a person / marked spam):")
+    if not rules:
+        click.echo("  none")
+    for rule in rules:
+        cells = []
+        for days in (7, 30):
+            counts = periods[days]["rules"].get(rule, {})
+            total = sum(counts.values())
+            cells.append(f"{total:>5} ({counts.get('spam', 0)} spam)")
+        click.echo(f"  {rule:<20}{cells[0]:>14}{cells[1]:>16}")
 
 
 moderate_group.add_command(_action_command("approve", "Publish entries (the pages are updated)."))

@@ -14,9 +14,9 @@ import secrets
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, session, url_for
 
 from pelican.plugins.engagement.endpoint import security
+from pelican.plugins.engagement.endpoint.admin_queue import build_rows
 from pelican.plugins.engagement.endpoint.context import EndpointContext, endpoint_context
 from pelican.plugins.engagement.endpoint.errors import Refusal
-from pelican.plugins.engagement.markup import sanitize_html
 from pelican.plugins.engagement.moderation import actions as moderation
 from pelican.plugins.engagement.store import STATUSES, Entry
 
@@ -27,17 +27,28 @@ blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 LOGIN_ATTEMPTS = 10
 LOGIN_WINDOW = 15 * 60
 QUEUE_PAGE_SIZE = 50
+#: Entries one bulk request may change (a page, with room to spare).
+BULK_LIMIT = 500
 
 
 def _fingerprint(token: str) -> str:
     return hashlib.sha256(f"engagement-admin:{token}".encode()).hexdigest()
 
 
+class AdminOff(Refusal):
+    """The page is turned off (no ENGAGEMENT_ADMIN_TOKEN): answered with how to turn it on."""
+
+
 def _enabled(ctx: EndpointContext) -> str:
     token = ctx.settings.ADMIN_TOKEN
     if not token:
-        raise Refusal(403, "The moderation page is turned off: set ENGAGEMENT_ADMIN_TOKEN to use it.")
+        raise AdminOff(403, "The moderation page is turned off: set ENGAGEMENT_ADMIN_TOKEN to use it.")
     return token
+
+
+@blueprint.errorhandler(AdminOff)
+def _turned_off(_error: AdminOff) -> tuple[str, int]:
+    return render_template("engagement_endpoint/admin_off.html"), 403
 
 
 def _logged_in(ctx: EndpointContext) -> bool:
@@ -49,6 +60,34 @@ def _check_csrf() -> None:
         raise Refusal(400, "This form has expired. Reload the moderation page and try again.")
 
 
+def _require_login(ctx: EndpointContext) -> None:
+    if not _logged_in(ctx):
+        raise Refusal(403, "Log in to the moderation page first.")
+    _check_csrf()
+
+
+def _wants_json() -> bool:
+    """The page's script asks for JSON to update the page in place; plain forms get a redirect."""
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _back() -> Response:
+    """303 to the view the form was sent from (its state, search and page)."""
+    status = request.form.get("status", "pending")
+    params: dict[str, str] = {"status": status if status in STATUSES else "pending"}
+    for name in ("q", "page", "order"):
+        if request.form.get(name):
+            params[name] = request.form[name]
+    return redirect(url_for("admin.queue", **params), code=303)
+
+
+def _answer(ctx: EndpointContext, message: str, ids: list[int]) -> Response:
+    if _wants_json():
+        return jsonify({"message": message, "ids": ids, "counts": ctx.store.status_counts()})
+    flash(message)
+    return _back()
+
+
 @blueprint.get("")
 @blueprint.get("/")
 def queue() -> Response | str:
@@ -58,32 +97,30 @@ def queue() -> Response | str:
     status = request.args.get("status", "pending")
     if status not in STATUSES:
         raise Refusal(400, f"Unknown status “{status}”; choose one of {', '.join(STATUSES)}.")
-    page = request.args.get("page", 1, type=int) or 1
-    # One more than a page, to know whether an older page exists.
-    entries = ctx.store.list(status=status, newest_first=True, limit=QUEUE_PAGE_SIZE + 1,
-                             offset=(max(page, 1) - 1) * QUEUE_PAGE_SIZE)
+    order = request.args.get("order", "oldest")
+    if order not in ("oldest", "newest"):
+        raise Refusal(400, "Order by “oldest” or “newest”.")
+    query = request.args.get("q", "").strip()[:200]
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    found, total = ctx.store.search_queue(
+        status=status, query=query, newest_first=order == "newest",
+        limit=QUEUE_PAGE_SIZE, offset=(page - 1) * QUEUE_PAGE_SIZE,
+    )
+    pages = max((total + QUEUE_PAGE_SIZE - 1) // QUEUE_PAGE_SIZE, 1)
     return render_template(
         "engagement_endpoint/admin_queue.html",
         status=status,
         statuses=STATUSES,
-        page=max(page, 1),
-        has_older=len(entries) > QUEUE_PAGE_SIZE,
-        rows=[_row(ctx, entry) for entry in entries[:QUEUE_PAGE_SIZE]],
+        counts=ctx.store.status_counts(),
+        query=query,
+        order=order,
+        page=page,
+        pages=pages,
+        total=total,
+        rows=build_rows(ctx, [Entry.from_row(row) for row in found]),
         actions=moderation.ACTIONS,
         csrf=session["csrf"],
     )
-
-
-def _row(ctx: EndpointContext, entry: Entry) -> dict[str, object]:
-    thread = ctx.manifest.get(entry.thread)
-    return {
-        "entry": entry,
-        "title": thread.title if thread else entry.thread,
-        "url": ctx.thread_url(entry.thread),
-        # Stored HTML is sanitized on the way in; cleaning again costs little and guards the
-        # moderator against anything that reached the store by another route.
-        "body_html": sanitize_html(entry.body_html),
-    }
 
 
 @blueprint.post("/login")
@@ -113,16 +150,51 @@ def logout() -> Response:
 
 @blueprint.post("/entries/<int:entry_id>/<action>")
 def act(entry_id: int, action: str) -> Response:
+    """One entry's button (the page without JavaScript, or a keyboard shortcut)."""
     ctx = endpoint_context()
-    if not _logged_in(ctx):
-        raise Refusal(403, "Log in to the moderation page first.")
-    _check_csrf()
+    _require_login(ctx)
     try:
         outcome = moderation.moderate(ctx.config, ctx.store, entry_id, action, actor="admin")
     except moderation.ModerationError as error:
         raise Refusal(404 if "no entry" in str(error) else 400, str(error)) from None
-    flash(outcome.summary())
-    return redirect(url_for("admin.queue", status=request.form.get("status", "pending")), code=303)
+    return _answer(ctx, outcome.summary(), [entry_id])
+
+
+@blueprint.post("/bulk")
+def bulk() -> Response:
+    """The selected entries (or all on the page) in ONE request, ONE CSRF check, ONE page update."""
+    ctx = endpoint_context()
+    _require_login(ctx)
+    action = request.form.get("action", "")
+    if action not in moderation.ACTIONS:
+        raise Refusal(400, f"Choose what to do with the selected entries: {', '.join(moderation.ACTIONS)}.")
+    field = "page_ids" if request.form.get("scope") == "page" else "ids"
+    try:
+        ids = [int(value) for value in request.form.getlist(field)]
+    except ValueError:
+        raise Refusal(400, "The selection is not a list of entry numbers.") from None
+    if not ids:
+        raise Refusal(400, "Select at least one entry first.")
+    if len(ids) > BULK_LIMIT:
+        raise Refusal(400, f"Select at most {BULK_LIMIT} entries at once.")
+    outcome = moderation.moderate_many(ctx.config, ctx.store, ids, action, actor="admin")
+    return _answer(ctx, outcome.summary(), [o.entry.id for o in outcome.outcomes])
+
+
+@blueprint.post("/entries/<int:entry_id>/reply")
+def reply(entry_id: int) -> Response:
+    """"Approve and reply": publish the entry and the site author's answer to it."""
+    ctx = endpoint_context()
+    _require_login(ctx)
+    text = request.form.get(f"reply-{entry_id}", request.form.get("reply", ""))
+    if len(text) > ctx.settings.COMMENT_MAX_LENGTH:
+        raise Refusal(400, f"The reply is longer than {ctx.settings.COMMENT_MAX_LENGTH:,} characters.")
+    try:
+        outcome, answer = moderation.reply_as_author(ctx.config, ctx.store, entry_id, text, actor="admin")
+    except moderation.ModerationError as error:
+        raise Refusal(404 if "no entry" in str(error) else 400, str(error).capitalize() + ".") from None
+    message = f"Entry {entry_id} approved and your reply published as {answer.author_name}. {outcome.rebuild}"
+    return _answer(ctx, message, [entry_id])
 
 
 # --- the same actions for scripts: ``Authorization: Bearer <ENGAGEMENT_ADMIN_TOKEN>`` ----------------
@@ -158,7 +230,7 @@ def api_entries() -> Response:
         raise Refusal(400, f"Unknown status “{status}”; choose one of {', '.join(STATUSES)}.")
     limit = min(max(request.args.get("limit", QUEUE_PAGE_SIZE, type=int) or QUEUE_PAGE_SIZE, 1), 500)
     offset = max(request.args.get("offset", 0, type=int) or 0, 0)
-    found = ctx.store.list(status=status, newest_first=True, limit=limit, offset=offset)
+    found = ctx.store.list(status=status, limit=limit, offset=offset)  # oldest first, as the page
     return jsonify({"status": status, "entries": [entry.to_dict(private=True) for entry in found]})
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pelican.plugins.engagement.comments.threads import Manifest
 from pelican.plugins.engagement.moderation import notify, subscriptions
 from pelican.plugins.engagement.settings import SiteConfig
-from pelican.plugins.engagement.store import Entry, Store, StoreError
+from pelican.plugins.engagement.store import Entry, NewEntry, Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -81,24 +81,111 @@ class Outcome:
 
 def moderate(config: SiteConfig, store: Store, entry_id: int, action: str, *, actor: str) -> Outcome:
     """Apply ``action`` to an entry, then update pages and notify as the change requires."""
+    outcome = moderate_many(config, store, [entry_id], action, actor=actor)
+    if outcome.errors:
+        raise ModerationError(outcome.errors[0])
+    return outcome.outcomes[0]
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """The result of one action on many entries: one page update for all of them."""
+
+    action: str
+    outcomes: list[Outcome]
+    errors: list[str]
+    rebuild: PageUpdate
+
+    def summary(self) -> str:
+        verb = {"approve": "approved", "reject": "rejected", "spam": "marked as spam",
+                "delete": "deleted"}[self.action]
+        done = len(self.outcomes)
+        text = f"{done} {'entry' if done == 1 else 'entries'} {verb}. {self.rebuild}"
+        if self.errors:
+            text += f" Not done: {'; '.join(self.errors)}."
+        return text
+
+
+def moderate_many(config: SiteConfig, store: Store, entry_ids: Iterable[int], action: str, *,
+                  actor: str) -> BulkOutcome:
+    """Apply ``action`` to several entries; the affected threads' pages are re-rendered ONCE.
+
+    Each entry is changed (and logged) on its own, so one unknown id does not undo the others;
+    reply notices and Akismet reports follow per entry, the page update follows for all.
+    """
     if action not in ACTIONS:
         raise ModerationError(f"unknown action {action!r}; use one of {', '.join(ACTIONS)}")
-    try:
-        before = store.require(entry_id)
-        if action == "delete":
-            after = store.delete(entry_id, actor=actor)
-        else:
-            after = store.set_status(entry_id, STATUS_OF[action], actor=actor)
-    except StoreError as error:
-        raise ModerationError(str(error)) from None
-    was_public = before.status == "approved"
-    is_public = action == "approve"
-    if is_public and before.approved_at is None:
-        # First publication only: re-approving must not mail the same people again.
-        notify_replies(config, store, after)
-    changed = was_public != is_public
-    rebuild = refresh_pages(config, [after.thread], store) if changed else UNCHANGED
-    return Outcome(after, action, changed, rebuild)
+    changed: list[tuple[Entry, Entry]] = []
+    errors: list[str] = []
+    for entry_id in dict.fromkeys(entry_ids):
+        try:
+            before = store.require(entry_id)
+            if action == "delete":
+                after = store.delete(entry_id, actor=actor)
+            else:
+                after = store.set_status(entry_id, STATUS_OF[action], actor=actor)
+        except StoreError as error:
+            errors.append(str(error))
+            continue
+        changed.append((before, after))
+    threads = set()
+    outcomes = []
+    for before, after in changed:
+        was_public, is_public = before.status == "approved", action == "approve"
+        if is_public and before.approved_at is None:
+            # First publication only: re-approving must not mail the same people again.
+            notify_replies(config, store, after)
+        _report_to_akismet(config, before, after, action)
+        if was_public != is_public:
+            threads.add(after.thread)
+        outcomes.append((after, was_public != is_public))
+    rebuild = refresh_pages(config, threads, store) if threads else UNCHANGED
+    results = [Outcome(after, action, pages, rebuild if pages else UNCHANGED) for after, pages in outcomes]
+    return BulkOutcome(action, results, errors, rebuild)
+
+
+def _report_to_akismet(config: SiteConfig, before: Entry, after: Entry, action: str) -> None:
+    """A moderator overruling the spam verdict (or finding spam) teaches Akismet (when on)."""
+    from pelican.plugins.engagement.moderation import akismet
+
+    if not akismet.enabled(config.engagement):
+        return
+    if (action == "spam" and before.status != "spam") or (action == "approve" and before.status == "spam"):
+        akismet.report(config, after, action, _thread_info(config, after.thread)[1])
+
+
+def reply_as_author(config: SiteConfig, store: Store, parent_id: int, body: str, *,
+                    actor: str) -> tuple[BulkOutcome, Entry]:
+    """"Approve and reply": publish ``parent_id`` and the site author's answer to it, one update.
+
+    The reply is stored approved, written by the site's author (Pelican's ``AUTHOR``), marked
+    ``by_author`` so the thread shows it as the author's, and logged with the moderator as actor.
+    """
+    from pelican.plugins.engagement.markup import render_comment
+
+    text = body.strip()
+    html = render_comment(text) if text else ""
+    if not html:
+        raise ModerationError("write a reply before sending it")
+    parent = store.get(parent_id)
+    if parent is None:
+        raise ModerationError(f"no entry with id {parent_id}")
+    if parent.status != "approved":
+        store.set_status(parent_id, "approved", actor=actor)
+        if parent.approved_at is None:
+            notify_replies(config, store, store.require(parent_id))
+    author = str(config.pelican.get("AUTHOR") or config.pelican.get("SITENAME") or "The author")
+    reply = store.add(NewEntry(
+        thread=parent.thread, kind="comment", status="approved", parent_id=parent_id,
+        author_name=author, author_url=config.site_url + "/" if config.site_url else None,
+        body_source=text, body_html=html, by_author=True,
+    ))
+    store.log("approved", actor=actor, entry_id=reply.id, detail=f"reply by the author to {parent_id}")
+    notify_replies(config, store, reply)
+    rebuild = refresh_pages(config, [parent.thread], store)
+    outcome = BulkOutcome("approve", [Outcome(store.require(parent_id), "approve", True, rebuild),
+                                      Outcome(reply, "approve", True, rebuild)], [], rebuild)
+    return outcome, reply
 
 
 def forget(config: SiteConfig, store: Store, email: str, *, actor: str

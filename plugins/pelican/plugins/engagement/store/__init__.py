@@ -7,8 +7,8 @@ the CLI, the build and the importers. Writes commit before they return, so a cal
 
 The queries are grouped by concern, one module each: :mod:`.entries` (writing and listing
 entries), :mod:`.threads` (what readers see), :mod:`.limits` (rate limits), :mod:`.log` (the
-moderation log), :mod:`.meta` (the generated secret), :mod:`.transfer` (export and import) and :mod:`.jobs`
-(page jobs and leases);
+moderation log), :mod:`.meta` (the generated secret), :mod:`.transfer` (export and import), :mod:`.jobs`
+(page jobs and leases) and :mod:`.moderation_queries` (the moderation page's counts and search);
 :mod:`.engine` opens the database and migrates it, :mod:`.records` holds the entry records.
 """
 
@@ -19,6 +19,7 @@ from pelican.plugins.engagement.store.jobs import PageJob, PageJobs
 from pelican.plugins.engagement.store.limits import RateLimit, RateLimited, RateLimits
 from pelican.plugins.engagement.store.log import ModerationLog
 from pelican.plugins.engagement.store.meta import MetaValues
+from pelican.plugins.engagement.store.moderation_queries import History, ModerationQueries
 from pelican.plugins.engagement.store.records import Entry, NewEntry, StoreError, dedupe_key, utcnow
 from pelican.plugins.engagement.store.schema import KINDS, MENTION_TYPES, STATUSES, VERIFICATIONS
 from pelican.plugins.engagement.store.threads import ThreadQueries
@@ -30,6 +31,7 @@ __all__ = [
     "STATUSES",
     "VERIFICATIONS",
     "Entry",
+    "History",
     "NewEntry",
     "PageJob",
     "RateLimit",
@@ -44,7 +46,7 @@ __all__ = [
 ]
 
 
-class Store(RateLimits, ThreadQueries, ModerationLog, MetaValues, Transfer, PageJobs):
+class Store(RateLimits, ThreadQueries, ModerationLog, MetaValues, Transfer, PageJobs, ModerationQueries):
     """The comment and mention store. Create with :meth:`open`; share one per process.
 
     Each base class is one group of queries over the same engine (see the module list above); a
