@@ -15,7 +15,7 @@ from pelican.plugins.engagement.moderation import rules
 from pelican.plugins.engagement.store import Entry, History
 
 #: Why an entry is pending when no rule held it.
-DEFAULT_PENDING = "New entries wait for a person (every comment and linkback is moderated)."
+DEFAULT_PENDING = "Waiting for a person: no rule flagged it."
 VERIFICATION_TEXT = {
     "none": "",
     "queued": "source not checked yet",

@@ -67,7 +67,7 @@
     const button = event.submitter;
     event.preventDefault();
     const data = new FormData(form, button);
-    const url = (button && button.getAttribute("formaction")) || form.action;
+    const url = (button && button.getAttribute("formaction")) || form.getAttribute("action");
     const keep = button && button.dataset.action === "reply" && data.get("status") === "approved";
     const affected = button && button.dataset.action
       ? [button.closest(".mq-entry")] : entries().filter((e) => data.getAll(
