@@ -163,6 +163,18 @@
     (form.elements.name.value ? form.elements.body : form.elements.name).focus();
   };
 
+  /* The form token (see README, "Spam rules"): asked for when the reader first touches the form,
+     so the endpoint can tell a person (who takes a while to write) from a robot (who does not). */
+  let token = null;
+  const fetchToken = () => {
+    const url = form.dataset.api.replace(/comments$/, "form-token") +
+      `?thread=${encodeURIComponent(form.elements.thread.value)}`;
+    token = fetch(url, { credentials: "omit" })
+      .then((r) => (r.ok ? r.json() : {})).then((d) => d.token || "").catch(() => "");
+    return token;
+  };
+  form.addEventListener("focusin", () => { if (!token) fetchToken(); });
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     form.querySelectorAll("[data-error-for]").forEach((slot) => { slot.textContent = ""; });
@@ -174,6 +186,7 @@
       if (form.elements[name]) data[name] = form.elements[name].value;
     }
     data.notify = form.elements.notify && form.elements.notify.checked ? "1" : "";
+    data.form_token = await (token || fetchToken());
     const button = form.querySelector("[type=submit]");
     button.disabled = true;
     status("Sending…");
@@ -190,6 +203,7 @@
         showError(body, response.status);
         return;
       }
+      fetchToken(); /* a token counts once */
       const item = pendingComment(body);
       listFor(body.parent || data.parent).append(item);
       notEmptyAnyMore();
