@@ -143,8 +143,8 @@ def test_admin_pages_cannot_be_framed_or_sniffed(start_endpoint) -> None:
 
 
 def _bulk(session, endpoint, ids, csrf, action="approve", **extra):
-    return session.post(f"{endpoint.url}/admin/bulk", data={"csrf": csrf, "action": action, "ids": ids, **extra},
-                        allow_redirects=False, timeout=10)
+    data = {"csrf": csrf, "action": action, "ids": ids, **extra}
+    return session.post(f"{endpoint.url}/admin/bulk", data=data, allow_redirects=False, timeout=10)
 
 
 def test_bulk_action_without_the_sessions_csrf_token_changes_nothing(start_endpoint) -> None:
@@ -170,16 +170,17 @@ def test_bulk_action_is_logged_per_entry_with_its_actor(start_endpoint) -> None:
     session = _log_in(endpoint)
     assert _bulk(session, endpoint, ids, _csrf(session, endpoint), action="spam").status_code == 303
     for entry_id in ids:
-        assert [(r["action"], r["actor"]) for r in endpoint.store.moderation_history(entry_id)] == [("spam", "admin")]
+        logged = [(r["action"], r["actor"]) for r in endpoint.store.moderation_history(entry_id)]
+        assert logged == [("spam", "admin")]
 
 
 def test_approve_and_reply_needs_session_and_csrf(start_endpoint) -> None:
     endpoint = start_endpoint(ADMIN_TOKEN=TOKEN)
     entry_id = _pending(endpoint)
     url = f"{endpoint.url}/admin/entries/{entry_id}/reply"
-    stranger = requests.post(url, data={"csrf": "x", f"reply-{entry_id}": "hi"}, allow_redirects=False, timeout=10)
-    session = _log_in(endpoint)
-    forged = session.post(url, data={"csrf": "x", f"reply-{entry_id}": "hi"}, allow_redirects=False, timeout=10)
+    data = {"csrf": "x", f"reply-{entry_id}": "hi"}
+    stranger = requests.post(url, data=data, allow_redirects=False, timeout=10)
+    forged = _log_in(endpoint).post(url, data=data, allow_redirects=False, timeout=10)
     assert (stranger.status_code, forged.status_code) == (403, 400)
     assert endpoint.store.require(entry_id).status == "pending"
     assert len(endpoint.store.list()) == 1

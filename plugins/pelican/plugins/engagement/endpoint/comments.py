@@ -91,7 +91,7 @@ def post_form() -> Response:
         refusal.back_url = refusal.back_url or _article_guess(ctx)
         raise
     _publish_if_approved(ctx, entry)
-    anchor = "comment-pending" if entry.status == "pending" else f"comment-{entry.id}"
+    anchor = f"comment-{entry.id}" if entry.status == "approved" else "comment-pending"
     response = redirect(f"{thread.url}#{anchor}", code=303)
     _follow_up(response, ctx, entry)
     return response
@@ -176,9 +176,12 @@ def post_json() -> tuple[Response, int]:
         raise Refusal(400, "Reload the page and send the comment again (the form token is missing).",
                       field=form_token.FIELD) from None
     _publish_if_approved(ctx, entry)
+    # Spam is reported as pending: a robot learns nothing, a person wrongly caught waits for a
+    # moderator, who can recover the comment from the spam tab.
+    shown = "approved" if entry.status == "approved" else "pending"
     body = public_entry(entry) | {
-        "status": entry.status,
-        "message": PENDING_MESSAGE if entry.status == "pending" else APPROVED_MESSAGE,
+        "status": shown,
+        "message": APPROVED_MESSAGE if shown == "approved" else PENDING_MESSAGE,
         "created_at_text": display_time(ctx, entry.created_at),
     }
     response = jsonify(body)

@@ -169,9 +169,19 @@
   const fetchToken = () => {
     const url = form.dataset.api.replace(/comments$/, "form-token") +
       `?thread=${encodeURIComponent(form.elements.thread.value)}`;
+    const asked = Date.now();
     token = fetch(url, { credentials: "omit" })
-      .then((r) => (r.ok ? r.json() : {})).then((d) => d.token || "").catch(() => "");
+      .then((r) => (r.ok ? r.json() : {}))
+      .then((d) => ({ value: d.token || "", ready: asked + 1000 * ((d.min_seconds || 0) + 1) }))
+      .catch(() => ({ value: "", ready: 0 }));
     return token;
+  };
+  /* A very quick writer (or a pasted comment) waits out the token's minimum age while "Sending…". */
+  const tokenWhenReady = async () => {
+    const t = await (token || fetchToken());
+    const wait = t.ready - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    return t.value;
   };
   form.addEventListener("focusin", () => { if (!token) fetchToken(); });
 
@@ -186,11 +196,12 @@
       if (form.elements[name]) data[name] = form.elements[name].value;
     }
     data.notify = form.elements.notify && form.elements.notify.checked ? "1" : "";
-    data.form_token = await (token || fetchToken());
+
     const button = form.querySelector("[type=submit]");
     button.disabled = true;
     status("Sending…");
     try {
+      data.form_token = await tokenWhenReady();
       const response = await fetch(form.dataset.api, {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
