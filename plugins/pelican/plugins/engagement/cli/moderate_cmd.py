@@ -97,8 +97,10 @@ def _action_command(action: str, help_text: str) -> click.Command:
             click.echo(outcome.done() if outcome.rebuild.failed else outcome.summary())
         if bulk.rebuild.failed:
             # The actions stand; the pages lag behind until someone runs the rebuild.
-            changed = ", ".join(str(o.entry.id) for o in bulk.outcomes if o.pages_changed)
-            failures.append(f"the pages of {changed} were not updated: {bulk.rebuild.error}")
+            changed = [o.entry for o in bulk.outcomes if o.pages_changed]
+            which = (f"the page of {changed[0].kind} {changed[0].id} was" if len(changed) == 1 else
+                     f"the pages of {', '.join(f'{e.kind} {e.id}' for e in changed)} were")
+            failures.append(f"{which} not updated: {bulk.rebuild.error}")
         if failures:
             raise CommandFailed("; ".join(failures))
 
