@@ -99,6 +99,15 @@ COMMENTS = [
 ]
 
 
+#: Likes and reposts from other sites (webmentions) and a pingback: (kind, type, author, source).
+MENTIONS = [
+    ("webmention", "like", "Ana Lima", "https://ana.example/likes/1"),
+    ("webmention", "like", "Kenji Watanabe", "https://kenji.example/likes/7"),
+    ("webmention", "like", "Fatou Diop", "https://fatou.example/l/3"),
+    ("webmention", "repost", "The Service Desk Digest", "https://digest.example/2026/03/"),
+    ("pingback", None, "Coffee & Care", "https://coffee-care.example/2026/03/thermometers/"),
+]
+
 #: Waiting in the moderation queue: (author, website, e-mail, Markdown).
 PENDING = [
     ("Morgan Lee", "", "morgan@mail.example", "Does the thermometer rule apply to the **oat** lattes too?"),
@@ -125,6 +134,13 @@ def seed_comments(database_url: str) -> set[int]:
                 created_at=start + timedelta(minutes=minutes),
             ))
             ids[key] = entry.id
+        for minutes, (kind, mention, name, source) in enumerate(MENTIONS, start=200):
+            store.add(NewEntry(
+                thread=ARTICLE, kind=kind, mention_type=mention, author_name=name, source_url=source,
+                title="Thermometers at the counter" if kind == "pingback" else None,
+                blog_name=name if kind == "pingback" else None, status="approved", verification="verified",
+                created_at=start + timedelta(minutes=minutes),
+            ))
         for minutes, (name, website, email, text) in enumerate(PENDING, start=300):
             ids[name] = store.add(NewEntry(
                 thread=ARTICLE, author_name=name, author_url=website or None, author_email=email or None,
@@ -223,6 +239,7 @@ SHOTS = [
     Shot("case-summary", ARTICLE, "#case-glimmerbrew-beans"),
     Shot("embed", ARTICLE, "figure.embed-card"),
     Shot("article", ARTICLE),
+    Shot("mentions", ARTICLE, "#mentions"),
     Shot("thread", ARTICLE, "#comments", prepare=post_pending_comment),
     Shot("event", "2026/03/glimmerbrew-chat/", "#event-ask-glimmerbrew"),
     Shot("gallery", "cases/"),

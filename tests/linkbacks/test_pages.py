@@ -80,7 +80,10 @@ def test_likes_are_a_compact_row_with_local_avatars(tmp_path):
     assert page.select_one(".reactions-like h2").get_text() == "2 likes"
     img = page.select_one(".reactions-like img")
     assert img["src"] == "https://blog.example/engagement/avatars/abc.png"
-    assert page.select(".reactions-like li")[1].get_text(strip=True) == "Bo"
+    # Without a photo: a monogram (drawn by CSS, hidden from screen readers) and the name for them.
+    without = page.select(".reactions-like li")[1]
+    assert without.select_one(".eg-avatar[aria-hidden=true]").get_text() == "B"
+    assert without.select_one(".p-name.visually-hidden").get_text() == "Bo"
 
 
 def test_webmention_replies_are_left_to_the_comment_thread(tmp_path):
