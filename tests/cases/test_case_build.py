@@ -109,7 +109,7 @@ def test_case_without_quotes_is_a_summary_card_linking_to_its_section(tmp_path: 
     assert not card.select(".case-exchange, .case-shot, .case-badge")
     assert card.get_text(" ", strip=True) == (
         "Beast Pigalle Boston Lesson Hold your temper. Read the story of Pigalle Boston")
-    assert card.select_one(".case-links a")["href"] == "http://127.0.0.1:8000/2024/01/story/#pigalle-boston"
+    assert card.select_one(".case-story a")["href"] == "http://127.0.0.1:8000/2024/01/story/#pigalle-boston"
 
 
 def test_summary_card_without_a_section_has_no_story_link(tmp_path: Path) -> None:

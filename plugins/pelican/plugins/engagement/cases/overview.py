@@ -98,11 +98,12 @@ class _Scale:
 
 
 def _ticks(scale: _Scale, low: int, high: int, goal: Goal) -> tuple[tuple[float, str], ...]:
-    """Round durations inside the range, at least 12 % apart, always including the goal."""
+    """Round durations inside the range, at least 20 % apart (their labels must not touch on a
+    phone), always including the goal."""
     chosen = [(scale(goal.seconds), short_duration(goal.seconds))]
     for seconds in _TICKS:
         x = scale(seconds)
-        if low <= seconds <= high and all(abs(x - other) >= 12 for other, _ in chosen):
+        if low <= seconds <= high and all(abs(x - other) >= 20 for other, _ in chosen):
             chosen.append((x, short_duration(seconds)))
     return tuple(sorted(chosen))
 
