@@ -289,6 +289,66 @@ class EngagementSettings:
         3, "How many times the goal a reply may take before it counts as beyond the goal (>= 1)."
     )
 
+    # --- syndication (POSSE) and backfeed ---------------------------------------------------------
+    MASTODON_INSTANCE: str = _setting(
+        "",
+        "Base URL of the Mastodon instance of the site's account (https://mastodon.example); "
+        "empty: articles are not posted to Mastodon.",
+        env=True,
+    )
+    MASTODON_TOKEN: str = _setting(
+        "",
+        "Access token of the site's Mastodon account (scope write:statuses; add read:blocks and "
+        "read:mutes to have the backfeed skip people the account blocks or mutes). Only from the "
+        "environment: a settings file that sets it is refused.",
+        env=True,
+    )
+    BLUESKY_HANDLE: str = _setting(
+        "",
+        "Handle (or DID) of the site's Bluesky account; empty: articles are not posted to Bluesky.",
+        env=True,
+    )
+    BLUESKY_APP_PASSWORD: str = _setting(
+        "",
+        "An app password of that account (Settings → Privacy and security → App passwords). "
+        "Only from the environment: a settings file that sets it is refused.",
+        env=True,
+    )
+    BLUESKY_PDS: str = _setting(
+        "https://bsky.social",
+        "The account's PDS (where posts are written; bsky.social for accounts hosted by Bluesky).",
+        env=True,
+    )
+    BLUESKY_APPVIEW: str = _setting(
+        "https://public.api.bsky.app",
+        "The public AppView the backfeed reads threads, likes and reposts from (no credentials).",
+        env=True,
+    )
+    SYNDICATION_TEMPLATE: str = _setting(
+        "{title}\n\n{summary}\n\n{url}\n\n{hashtags}",
+        "Text of a syndicated post: {title}, {summary}, {url}, {hashtags} (the article's tags as "
+        "#hashtags). The summary is shortened to fit (Mastodon 500 characters, Bluesky 300).",
+    )
+    SYNDICATE_MAX_AGE_DAYS: int = _setting(
+        7,
+        "`engagement syndicate` posts only articles dated within this many days (an old article "
+        "is not news); name older ones with --thread. 0: any age.",
+    )
+    BACKFEED_AUTO_APPROVE: bool = _setting(
+        False,
+        "Publish replies, likes and reposts read back from Mastodon and Bluesky without moderation.",
+    )
+    BACKFEED_INTERVAL: int = _setting(
+        3600,
+        "Seconds between backfeed runs of the endpoint's worker (0: only `engagement backfeed`).",
+    )
+    BACKFEED_DAYS: int = _setting(
+        60,
+        "Posts syndicated more than this many days ago are no longer read back (conversations end, "
+        "and every post costs API calls per run); `engagement backfeed --all` reads them all. "
+        "0: always read every post.",
+    )
+
     # --- publishing ------------------------------------------------------------------------------
     DEPLOY_TARGET: str = _setting(
         "",
@@ -328,6 +388,8 @@ class EngagementSettings:
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(EngagementSettings)}
+#: Secrets that only the environment may provide (a settings file is committed).
+ENV_ONLY = ("MASTODON_TOKEN", "BLUESKY_APP_PASSWORD")
 
 
 def _type_of(name: str) -> Any:
@@ -388,6 +450,10 @@ def from_pelican(
     for name, spec in _FIELDS.items():
         if spec.metadata["env"] and (PREFIX + name) in environ:
             values[name] = _coerce(name, environ[PREFIX + name], from_env=True)
+    for name in ENV_ONLY:
+        if name in values and (PREFIX + name) not in environ and values[name]:
+            raise SettingsError(f"{PREFIX}{name} is a secret: set it in the environment, not in the "
+                                "settings file (which is committed)")
     for name, value in values.items():
         choices = _FIELDS[name].metadata["choices"]
         if choices and value not in choices:
@@ -405,6 +471,10 @@ def _check_ranges(settings: EngagementSettings) -> None:
     for name in positive:
         if getattr(settings, name) <= 0:
             raise SettingsError(f"{PREFIX}{name} must be greater than 0")
+    for name in ("SYNDICATE_MAX_AGE_DAYS", "BACKFEED_INTERVAL", "BACKFEED_DAYS"):
+        if getattr(settings, name) < 0:
+            raise SettingsError(f"{PREFIX}{name} must not be negative")
+    _check_social(settings)
     for name in ("RATE_LIMIT", "THREAD_RATE_LIMIT", "COMMENTS_CLOSE_AFTER_DAYS", "COMMENT_JSONLD_ITEMS",
                  "COMMENT_COLLAPSE_REPLIES",
                  "FETCH_MAX_REDIRECTS", "TRUSTED_PROXIES", "LINKBACK_RATE_LIMIT",
@@ -429,6 +499,21 @@ def _check_ranges(settings: EngagementSettings) -> None:
         raise SettingsError(f"{PREFIX}ENDPOINT_URL must start with http:// or https://, got {url!r}")
     _check_embeds(settings)
     _check_deploy(settings)
+
+
+def _check_social(settings: EngagementSettings) -> None:
+    for name in ("MASTODON_INSTANCE", "BLUESKY_PDS", "BLUESKY_APPVIEW"):
+        value = getattr(settings, name)
+        if value and not value.startswith(("http://", "https://")):
+            raise SettingsError(f"{PREFIX}{name} must be an http(s) URL such as https://mastodon.social, "
+                                f"got {value!r}")
+    try:
+        settings.SYNDICATION_TEMPLATE.format(title="", summary="", url="", hashtags="")
+    except (KeyError, IndexError, ValueError) as error:
+        raise SettingsError(f"{PREFIX}SYNDICATION_TEMPLATE: {error!r} is not one of {{title}}, "
+                            "{summary}, {url}, {hashtags}") from None
+    if "{url}" not in settings.SYNDICATION_TEMPLATE:
+        raise SettingsError(f"{PREFIX}SYNDICATION_TEMPLATE must contain {{url}} (the link to the article)")
 
 
 def _check_deploy(settings: EngagementSettings) -> None:

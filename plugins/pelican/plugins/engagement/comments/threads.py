@@ -36,6 +36,12 @@ class Thread:
     closed: bool = False
     closed_reason: str = ""
     closes_at: str | None = None
+    #: Posts the author named by hand (``Mastodon:`` / ``Bluesky:`` metadata): (platform, URL) pairs.
+    syndication: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        # Read back from JSON the pairs are lists; keep the thread hashable.
+        object.__setattr__(self, "syndication", tuple(tuple(pair) for pair in self.syndication))
 
     def accepts_comments(self, now: datetime | None = None) -> tuple[bool, str]:
         """(open, reason) at ``now``; the reason is shown to a reader when it is closed."""
@@ -70,7 +76,18 @@ def thread_for(article: Any, site_url: str, settings: EngagementSettings) -> Thr
         closed=closed,
         closed_reason="Comments are closed." if closed else "",
         closes_at=closes_at,
+        syndication=named_syndication(article.metadata),
     )
+
+
+def named_syndication(metadata: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """``Mastodon:`` / ``Bluesky:`` metadata: posts an author announced the article with by hand."""
+    found = []
+    for platform in ("mastodon", "bluesky"):
+        value = str(metadata.get(platform) or "").strip()
+        if value.startswith(("https://", "http://")):
+            found.append((platform, value))
+    return tuple(found)
 
 
 def collect(generator: Any) -> None:

@@ -8,7 +8,8 @@ the CLI, the build and the importers. Writes commit before they return, so a cal
 The queries are grouped by concern, one module each: :mod:`.entries` (writing and listing
 entries), :mod:`.threads` (what readers see), :mod:`.limits` (rate limits), :mod:`.log` (the
 moderation log), :mod:`.meta` (the generated secret), :mod:`.transfer` (export and import), :mod:`.jobs`
-(page jobs and leases) and :mod:`.moderation_queries` (the moderation page's counts and search);
+(page jobs and leases), :mod:`.moderation_queries` (the moderation page's counts and search) and
+:mod:`.syndication` (where articles were posted on Mastodon/Bluesky, and what came back);
 :mod:`.engine` opens the database and migrates it, :mod:`.records` holds the entry records.
 """
 
@@ -22,6 +23,7 @@ from pelican.plugins.engagement.store.meta import MetaValues
 from pelican.plugins.engagement.store.moderation_queries import History, ModerationQueries
 from pelican.plugins.engagement.store.records import Entry, NewEntry, StoreError, dedupe_key, utcnow
 from pelican.plugins.engagement.store.schema import KINDS, MENTION_TYPES, STATUSES, VERIFICATIONS
+from pelican.plugins.engagement.store.syndication import Syndication, Syndications
 from pelican.plugins.engagement.store.threads import ThreadQueries
 from pelican.plugins.engagement.store.transfer import Transfer
 
@@ -38,6 +40,7 @@ __all__ = [
     "RateLimited",
     "Store",
     "StoreError",
+    "Syndication",
     "create_store_engine",
     "database_revision",
     "dedupe_key",
@@ -46,7 +49,8 @@ __all__ = [
 ]
 
 
-class Store(RateLimits, ThreadQueries, ModerationLog, MetaValues, Transfer, PageJobs, ModerationQueries):
+class Store(RateLimits, ThreadQueries, ModerationLog, MetaValues, Transfer, PageJobs, ModerationQueries,
+            Syndications):
     """The comment and mention store. Create with :meth:`open`; share one per process.
 
     Each base class is one group of queries over the same engine (see the module list above); a

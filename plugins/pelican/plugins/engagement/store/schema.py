@@ -32,7 +32,9 @@ metadata = MetaData()
 SCHEMA_REVISION = "0003"
 
 #: Entry kinds and states, in the order the CLI lists them.
-KINDS = ("comment", "trackback", "pingback", "webmention")
+#: "mastodon" and "bluesky" are replies (``mention_type`` "reply") and reactions ("like", "repost")
+#: read back from a syndicated post by ``engagement backfeed``.
+KINDS = ("comment", "trackback", "pingback", "webmention", "mastodon", "bluesky")
 STATUSES = ("pending", "approved", "rejected", "spam", "deleted")
 #: Webmention post types read from the source's microformats.
 MENTION_TYPES = ("reply", "like", "repost", "bookmark", "mention")
@@ -171,4 +173,34 @@ leases = Table(
     Column("name", String(64), primary_key=True),
     Column("holder", String(200), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Where an article was syndicated (POSSE): one row per (article, platform). ``remote_id`` is the
+#: Mastodon status id or the Bluesky ``at://`` URI the backfeed reads; ``origin`` says whether
+#: ``engagement syndicate`` posted it or the author named it (``Mastodon:``/``Bluesky:`` metadata).
+syndications = Table(
+    "syndications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("thread", String(512), nullable=False),
+    Column("platform", String(16), nullable=False),
+    Column("url", String(2048), nullable=False),  # the post's public address (u-syndication)
+    Column("remote_id", String(512), nullable=False),
+    Column("instance", String(2048), nullable=True),  # Mastodon: the API base URL it lives on
+    Column("origin", String(16), nullable=False),  # posted | named
+    Column("status", String(16), nullable=False),  # active | gone (deleted upstream)
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("backfed_at", DateTime(timezone=True), nullable=True),
+    Column("backfeed_error", Text, nullable=True),
+    UniqueConstraint("thread", "platform", name="uq_syndications_thread_platform"),
+)
+
+#: Social avatars already downloaded: remote URL -> file name under ENGAGEMENT_AVATARS_PATH, so a
+#: backfeed run fetches each person's picture once, not once per reply per run.
+social_avatars = Table(
+    "social_avatars",
+    metadata,
+    Column("url_hash", String(64), primary_key=True),  # SHA-256 of the remote URL
+    Column("file_name", String(100), nullable=True),  # null: not a usable image
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
 )
