@@ -180,7 +180,8 @@ class StandIn:
             return self._page(request, self.blocks if parts == ["blocks"] else [])
         if len(parts) == 3 and parts[0] == "statuses":
             status_id, what = parts[1], parts[2]
-            if status_id not in self.statuses and status_id not in {s["id"] for s in self.descendants_of_all()}:
+            known = status_id in self.statuses or status_id in {s["id"] for s in self.descendants_of_all()}
+            if not known:
                 return _json({"error": "Record not found"}, 404)
             if what == "context":
                 return _json({"ancestors": [], "descendants": self.descendants.get(status_id, [])})
@@ -248,7 +249,8 @@ class StandIn:
     def _create_session(self, request: Request) -> Response:
         body = request.get_json(silent=True) or {}
         if body.get("identifier") not in (HANDLE, DID) or body.get("password") != APP_PASSWORD:
-            return _json({"error": "AuthenticationRequired", "message": "Invalid identifier or password"}, 401)
+            return _json({"error": "AuthenticationRequired",
+                          "message": "Invalid identifier or password"}, 401)
         token = f"jwt-{len(self.sessions) + 1}"
         self.sessions.add(token)
         return _json({"did": DID, "handle": HANDLE, "accessJwt": token, "refreshJwt": token + "-r"})
@@ -302,7 +304,8 @@ class StandIn:
         if uri not in self.records and uri not in self.threads:
             return _json({"error": "NotFound", "message": f"Post not found: {uri}"}, 400)
         record = self.records.get(uri, {"text": "", "createdAt": "2026-11-30T09:00:00.000Z"})
-        post = {"uri": uri, "cid": "bafyroot", "author": {"did": DID, "handle": HANDLE, "displayName": "CXperience"},
+        author = {"did": DID, "handle": HANDLE, "displayName": "CXperience"}
+        post = {"uri": uri, "cid": "bafyroot", "author": author,
                 "record": record, "indexedAt": "2026-11-30T09:00:01.000Z"}
         return _json({"thread": {"$type": "app.bsky.feed.defs#threadViewPost", "post": post,
                                  "replies": self.threads.get(uri, [])}})
@@ -319,7 +322,8 @@ class StandIn:
 def _post_problem(record: dict[str, Any], blobs: dict[str, bytes]) -> str:
     """What a PDS would refuse in an app.bsky.feed.post record ('' when it is fine)."""
     text = record.get("text")
-    if record.get("$type") != "app.bsky.feed.post" or not isinstance(text, str) or not record.get("createdAt"):
+    if record.get("$type") != "app.bsky.feed.post" or not isinstance(text, str) \
+            or not record.get("createdAt"):
         return "Invalid app.bsky.feed.post record"
     if grapheme.length(text) > 300:
         return "Record/text must not be longer than 300 graphemes"
@@ -331,7 +335,8 @@ def _post_problem(record: dict[str, Any], blobs: dict[str, bytes]) -> str:
     embed = record.get("embed")
     if embed is not None:
         external = embed.get("external") or {}
-        if embed.get("$type") != "app.bsky.embed.external" or not external.get("uri") or "title" not in external:
+        if embed.get("$type") != "app.bsky.embed.external" or not external.get("uri") \
+                or "title" not in external:
             return "Invalid app.bsky.embed.external"
         thumb = external.get("thumb")
         if thumb is not None and thumb.get("ref", {}).get("$link") not in blobs:

@@ -10,7 +10,8 @@ TEMPLATE = "{title}\n\n{summary}\n\n{url}\n\n{hashtags}"
 URL = "https://blog.example/2026/11/the-now-of-customer-service/"
 
 
-def _article(summary: str = "Short.", title: str = "The now", tags=("twitter", "response time")) -> PublishedArticle:
+def _article(summary: str = "Short.", title: str = "The now",
+             tags=("twitter", "response time")) -> PublishedArticle:
     return PublishedArticle(key="2026/11/x/", url=URL, title=title, summary=summary, tags=tags)
 
 
