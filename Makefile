@@ -39,7 +39,7 @@ help:
 	@echo "make endpoint   run only the comment/mention endpoint"
 	@echo "make lint       ruff"
 	@echo "make ci-build   strict production build into $(CI_OUTPUTDIR)/ (publishconf.py, warnings fatal) + checks"
-	@echo "make publish    ci-build, deploy $(CI_OUTPUTDIR)/ to ENGAGEMENT_DEPLOY_TARGET, then engagement send"
+	@echo "make publish    ci-build, deploy $(CI_OUTPUTDIR)/, engagement send, engagement syndicate, deploy again"
 	@echo "make bench      the benchmark suite (see docs/benchmarks.md)"
 	@echo "make screenshots  the README's pictures (docs/screenshots/), from an invented example site"
 	@echo "make clean      remove $(OUTPUTDIR)/, $(CI_OUTPUTDIR)/ and caches"
@@ -101,10 +101,14 @@ ci-build: $(STAMP)
 	$(PELICAN) $(INPUTDIR) -o $(CI_OUTPUTDIR) -s $(PUBLISHCONF) --fatal warnings
 	$(ENGAGEMENT) check $(CI_OUTPUTDIR) --settings $(PUBLISHCONF) --content $(INPUTDIR) $(CHECK_ARGS)
 
-# Production build and checks, then copy output-ci/ to ENGAGEMENT_DEPLOY_TARGET (rsync or s3://).
+# Production build and checks, then copy output-ci/ to ENGAGEMENT_DEPLOY_TARGET (rsync or s3://),
+# notify linked sites, post new articles to Mastodon/Bluesky (the platforms fetch the deployed page
+# for its preview), and deploy again: syndicate added the "Also on …" links to those pages.
 publish: ci-build
 	$(ENGAGEMENT) deploy --settings $(PUBLISHCONF) --output $(CI_OUTPUTDIR)
 	$(ENGAGEMENT) send --settings $(PUBLISHCONF)
+	$(ENGAGEMENT) syndicate --settings $(PUBLISHCONF)
+	$(ENGAGEMENT) deploy --settings $(PUBLISHCONF) --output $(CI_OUTPUTDIR)
 
 clean:
 	rm -rf $(OUTPUTDIR) $(CI_OUTPUTDIR) cache .pytest_cache .ruff_cache

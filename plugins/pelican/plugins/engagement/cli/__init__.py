@@ -30,6 +30,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "embeds": ("embeds_cmd:embeds_group", "Refresh or prune the snapshot of embedded social posts."),
     "check": ("check_cmd:check_command", "Check a built site: links, anchors, alt text, HTML, feeds."),
     "deploy": ("deploy_cmd:deploy_command", "Copy the built site to ENGAGEMENT_DEPLOY_TARGET."),
+    "syndicate": ("social_cmd:syndicate_command", "Post new articles to Mastodon and Bluesky (POSSE)."),
+    "backfeed": ("social_cmd:backfeed_command", "Read replies, likes and reposts back from the posts."),
 }
 
 

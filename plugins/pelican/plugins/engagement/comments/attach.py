@@ -24,6 +24,7 @@ from pelican.plugins.engagement.comments.entries import RenderError, load_approv
 from pelican.plugins.engagement.comments.render import FragmentRenderer, render_thread
 from pelican.plugins.engagement.comments.splice import PageIndex
 from pelican.plugins.engagement.comments.threads import thread_for
+from pelican.plugins.engagement.social.view import load_syndications
 from pelican.plugins.engagement.comments.views import RenderContext, ThreadView, thread_view
 
 EXTRAS_KEY = "pages"
@@ -97,6 +98,11 @@ class ArticleEngagement:
     def count_html(self) -> Markup:
         return self._fragment("count")
 
+    @property
+    def syndication_html(self) -> Markup:
+        """"Also on Mastodon · Bluesky" (``u-syndication`` links), for inside the h-entry."""
+        return self._fragment("syndication")
+
     def jsonld_script(self, base: Mapping[str, Any]) -> Markup:
         """The theme's JSON-LD object (``base``) with ``commentCount`` and ``comment`` merged in,
         as a marked ``<script>`` the fast rebuild can refresh; ``base`` must be JSON-ready."""
@@ -126,10 +132,12 @@ def attach(generator: Any) -> None:
         from pelican.plugins.engagement.build import EngagementBuildError
 
         raise EngagementBuildError(f"engagement plugin: {error}") from None
+    syndicated = load_syndications(build.settings, Path.cwd())
     site_url = generator.settings.get("SITEURL", "")
     for article in [*generator.articles, *getattr(generator, "translations", [])]:
         thread = getattr(article, "engagement_thread", None) or thread_for(article, site_url, build.settings)
-        view = thread_view(thread, approved.get(thread.key, []), context)
+        view = thread_view(thread, approved.get(thread.key, []), context,
+                           syndications=syndicated.get(thread.key))
         pages.views[thread.key] = view
         article.engagement = ArticleEngagement(view, pages)
         article.engagement_jsonld = view.jsonld()

@@ -18,6 +18,9 @@ from typing import Any
 from pelican.plugins.engagement.settings import EngagementSettings, database_url
 
 RESPONSE_MENTION_TYPES = ("reply", "mention", None)
+#: Entry kinds read back from a syndicated post (pelican.plugins.engagement.social): their replies
+#: join the thread, their likes and reposts are reactions.
+SOCIAL_KINDS = ("mastodon", "bluesky")
 
 
 class RenderError(Exception):
@@ -87,11 +90,14 @@ class PublicEntry:
     @property
     def in_thread(self) -> bool:
         """Shown among the comments: a comment, or a webmention that replies."""
-        return self.kind == "comment" or (self.kind == "webmention" and self.mention_type == "reply")
+        return self.kind == "comment" or (
+            self.kind in ("webmention", *SOCIAL_KINDS) and self.mention_type == "reply")
 
     @property
     def is_response(self) -> bool:
         """Counts as a reply: a comment, a trackback, a pingback, a replying webmention."""
+        if self.kind in SOCIAL_KINDS:
+            return self.mention_type == "reply"
         return self.kind != "webmention" or self.mention_type in RESPONSE_MENTION_TYPES
 
 
@@ -197,7 +203,8 @@ def latest_thread_keys(settings: EngagementSettings, base_dir: Path, count: int)
     found = offset = 0
     try:
         while found < count:
-            batch = store.list(status="approved", kind=("comment", "webmention"), newest_first=True,
+            batch = store.list(status="approved", kind=("comment", "webmention", *SOCIAL_KINDS),
+                               newest_first=True,
                                limit=count * 2, offset=offset)
             for entry in batch:
                 if PublicEntry.from_entry(entry).in_thread and found < count:

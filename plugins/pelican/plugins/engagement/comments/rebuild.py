@@ -32,6 +32,7 @@ from pelican.plugins.engagement.comments.write import (
 )
 from pelican.plugins.engagement.linkbacks import avatars
 from pelican.plugins.engagement.settings import SiteConfig
+from pelican.plugins.engagement.social.view import load_syndications
 
 __all__ = ["RebuildError", "RebuildReport", "rebuild_threads"]
 
@@ -141,7 +142,9 @@ def _rebuild(config: SiteConfig, threads: set[str], now: datetime | None) -> Reb
     renderer = FragmentRenderer(config.pelican, context)
     feed_keys = latest_thread_keys(config.engagement, config.base_dir, context.feed_items)
     approved = load_approved(config.engagement, config.base_dir, threads=set(wanted) | feed_keys)
-    views = [thread_view(thread, approved.get(key, []), context, now) for key, thread in wanted.items()]
+    syndicated = load_syndications(config.engagement, config.base_dir, wanted)
+    views = [thread_view(thread, approved.get(key, []), context, now, syndications=syndicated.get(key))
+             for key, thread in wanted.items()]
     rendered = [render_thread(renderer, view, index.jsonld.get(view.key)) for view in views]
     for view, thread in zip(views, rendered, strict=True):
         report.written += splice_shown_pages(output, index, thread)

@@ -22,6 +22,7 @@ SECTION_TEMPLATES = {
     "comments": "engagement/thread.html",
     "linkbacks": "engagement/linkbacks_section.html",
     "count": "engagement/reply_count.html",
+    "syndication": "engagement/syndication_links.html",
 }
 
 
@@ -134,7 +135,8 @@ class ThreadFragments:
 def render_page(renderer: FragmentRenderer, view: ThreadView, jsonld_base: Mapping[str, Any] | None
                 ) -> PageFragments:
     """Every fragment of the page ``view`` shows (the theme's JSON-LD script too, when it has one)."""
-    rendered = {kind: renderer.fragment(kind, view) for kind in ("comments", "linkbacks", "count")}
+    rendered = {kind: renderer.fragment(kind, view)
+                for kind in ("comments", "linkbacks", "count", "syndication")}
     if jsonld_base is not None:
         rendered["jsonld"] = renderer.jsonld_script(view, jsonld_base)
     return PageFragments(view.page, view.url, rendered, view.jsonld())

@@ -20,7 +20,7 @@ from pelican.plugins.engagement.files import write_file
 
 INDEX_VERSION = 1
 #: Fragment kinds the fast path may find in a page, in the order it replaces them.
-SPLICE_KINDS = ("comments", "linkbacks", "count", "jsonld")
+SPLICE_KINDS = ("comments", "linkbacks", "count", "syndication", "jsonld")
 
 
 class SpliceError(Exception):

@@ -204,6 +204,15 @@ class ThreadView:
     roots: list[CommentNode]
     mentions: Mentions
     page: int = 1
+    #: Posts recorded by ``engagement syndicate`` (social.view.SyndicationLink), for ``social``.
+    syndications: list[Any] = field(default_factory=list)
+
+    @cached_property
+    def social(self) -> Any:
+        """Syndication links and likes/reposts from Mastodon and Bluesky (social.view.SocialView)."""
+        from pelican.plugins.engagement.social.view import SocialView
+
+        return SocialView.of(self)
 
     @property
     def key(self) -> str:
@@ -301,7 +310,8 @@ def _comment_jsonld(node: CommentNode) -> dict[str, Any]:
 
 
 def thread_view(
-    thread: Thread, entries: list[PublicEntry], context: RenderContext, now: datetime | None = None
+    thread: Thread, entries: list[PublicEntry], context: RenderContext, now: datetime | None = None,
+    syndications: list[Any] | None = None,
 ) -> ThreadView:
     """Everything the pages show of one thread, built from its approved entries."""
     roots = build_tree([e for e in entries if e.in_thread], context.max_depth)
@@ -314,6 +324,7 @@ def thread_view(
         closed_reason=reason or "Comments are closed.",
         roots=roots,
         mentions=group_mentions(e for e in entries if e.kind != "comment"),
+        syndications=list(syndications or ()),
     )
     for index, root in enumerate(roots):
         number = index // context.per_page + 1

@@ -1,0 +1,224 @@
+"""Syndicate a new article, let people answer on the stand-in platforms, backfeed, moderate, and
+see the conversation in the fast-updated page and in a full build; follow edits and deletions.
+On SQLite and on PostgreSQL (``store_url``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from pelican.plugins.engagement.moderation.actions import moderate, refresh_pages
+from pelican.plugins.engagement.settings import SiteConfig, from_pelican
+from pelican.plugins.engagement.social.backfeed import backfeed
+from pelican.plugins.engagement.social.syndicate import syndicate
+from pelican.plugins.engagement.store import Store
+
+from tests.social.standin import APP_PASSWORD, HANDLE, TOKEN, StandIn
+from tests.support.sites import REPO, build_site, site_settings, write_article
+
+SLUG = "talk-to-us"
+
+
+@dataclass
+class SocialSite:
+    root: Path
+    content: Path
+    store: Store
+    overrides: dict[str, Any]
+    key: str
+
+    def config(self, root: Path | None = None) -> SiteConfig:
+        settings = site_settings(root or self.root, self.content, **self.overrides)
+        return SiteConfig(REPO / "pelicanconf.py", settings, from_pelican(settings))
+
+    def build(self, root: Path | None = None) -> Path:
+        return build_site(root or self.root, self.content, **self.overrides)
+
+    def page(self, output: Path | None = None) -> BeautifulSoup:
+        folder = output or self.root / "output"
+        return BeautifulSoup((folder / self.key / "index.html").read_text("utf-8"), "html.parser")
+
+
+@pytest.fixture
+def site(tmp_path: Path, store_url: str, standin: StandIn, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("ENGAGEMENT_MASTODON_TOKEN", TOKEN)
+    monkeypatch.setenv("ENGAGEMENT_BLUESKY_APP_PASSWORD", APP_PASSWORD)
+    day = datetime.now(UTC) - timedelta(days=1)
+    content = tmp_path / "content"
+    write_article(content / "articles", SLUG, "What do *you* think?", title="Talk to us",
+                  date=day.strftime("%Y-%m-%d %H:%M"),
+                  extra={"Tags": "twitter, response time", "Summary": "Where the conversation happens."})
+    write_article(content / "articles", "old-news", "Years ago.", date="2016-02-01 10:00")
+    overrides = {
+        "ENGAGEMENT_DATABASE_URL": store_url,
+        "ENGAGEMENT_MASTODON_INSTANCE": standin.base,
+        "ENGAGEMENT_BLUESKY_HANDLE": HANDLE,
+        "ENGAGEMENT_BLUESKY_PDS": standin.base,
+        "ENGAGEMENT_BLUESKY_APPVIEW": standin.base,
+        "ENGAGEMENT_ALLOWED_PRIVATE_HOSTS": ["127.0.0.1"],
+    }
+    store = Store.open(store_url)
+    social = SocialSite(tmp_path / "site", content, store, overrides, day.strftime(f"%Y/%m/{SLUG}/"))
+    social.build()
+    yield social
+    store.close()
+
+
+def _syndicated(site: SocialSite, standin: StandIn) -> dict[str, Any]:
+    config = site.config()
+    report = syndicate(config, site.store)
+    refresh_pages(config, report.changed_threads)
+    records = {s.platform: s for s in site.store.syndications()}
+    standin.add_mastodon_conversation(records["mastodon"].remote_id)
+    standin.add_bluesky_conversation(records["bluesky"].remote_id)
+    return records
+
+
+def _approve_all(site: SocialSite) -> None:
+    for entry in site.store.list(status="pending"):
+        moderate(site.config(), site.store, entry.id, "approve", actor="test")
+
+
+def test_a_new_article_is_posted_once_to_each_platform(site, standin) -> None:
+    report = syndicate(site.config(), site.store)
+    again = syndicate(site.config(), site.store)
+    assert sorted(o.platform for o in report.outcomes if o.status == "posted") == ["bluesky", "mastodon"]
+    assert {o.key for o in report.outcomes} == {site.key}  # the 2016 article is not news
+    assert again.outcomes == [] and len(standin.statuses) == 1 and len(standin.records) == 1
+
+
+def test_the_posts_carry_title_link_and_hashtags(site, standin) -> None:
+    syndicate(site.config(), site.store)
+    toot = next(iter(standin.statuses.values()))["_text"]
+    skeet = next(iter(standin.records.values()))
+    url = f"http://127.0.0.1:8000/{site.key}"
+    assert toot == f"Talk to us\n\nWhere the conversation happens.\n\n{url}\n\n#twitter #ResponseTime"
+    assert skeet["embed"]["external"] == {"uri": url, "title": "Talk to us",
+                                          "description": "Where the conversation happens."}
+    assert {"$type": "app.bsky.richtext.facet#link", "uri": url} in [f["features"][0] for f in skeet["facets"]]
+
+
+def test_a_dry_run_posts_and_records_nothing(site, standin) -> None:
+    report = syndicate(site.config(), site.store, dry_run=True)
+    assert report.count("would-post") == 2 and "#ResponseTime" in report.outcomes[0].text
+    assert standin.calls() == 0 and site.store.syndications() == []
+
+
+def test_the_article_shows_where_it_was_posted(site, standin) -> None:
+    records = _syndicated(site, standin)
+    links = {a["href"] for a in site.page().select(".h-entry a.u-syndication")}
+    assert links == {records["mastodon"].url, records["bluesky"].url}
+    reply_links = {a["href"] for a in site.page().select(".eg-social-reply a")}
+    assert reply_links == links
+
+
+def test_backfed_replies_wait_for_moderation(site, standin) -> None:
+    _syndicated(site, standin)
+    report = backfeed(site.config(), site.store)
+    pending = site.store.list(status="pending")
+    assert report.created == len(pending) and report.changed == set()
+    assert {e.kind for e in pending} == {"mastodon", "bluesky"}
+    assert not site.page().select(".eg-comment")
+
+
+def test_approved_replies_and_reactions_show_in_the_fast_updated_page(site, standin) -> None:
+    _syndicated(site, standin)
+    backfeed(site.config(), site.store)
+    _approve_all(site)
+    page = site.page()
+    authors = [a.get_text() for a in page.select(".eg-comment .eg-author")]
+    assert authors == ["Alice Moreau", "CXperience", "Bob <b>Bold</b>", "Ivan 🚀", "judy.example.com"]
+    assert page.select_one("#comments-title").get_text() == "5 replies"
+    assert [p.get_text(" ", strip=True) for p in page.select(".eg-reaction-count")] == [
+        "6 likes on Mastodon and Bluesky", "2 reposts on Mastodon and Bluesky"]
+    sources = [a.get_text() for a in page.select(".eg-comment .eg-source")]
+    assert sources.count("replied on Mastodon") == 3 and sources.count("replied on Bluesky") == 2
+
+
+def test_what_must_never_be_published_is_not(site, standin) -> None:
+    _syndicated(site, standin)
+    backfeed(site.config(), site.store)
+    _approve_all(site)
+    html = (site.root / "output" / site.key / "index.html").read_text("utf-8")
+    for absent in ("Followers-only", "direct message", "Troll", "Mallory", "not to be shown",
+                   "<script>alert", "alert('x')", "onerror", "javascript:", "<iframe"):
+        assert absent not in html
+    assert "&lt;script&gt;alert('judy')" in html  # text that looks like HTML is shown as text
+    stored = " ".join(e.body_html for e in site.store.list(status=None))
+    assert "Followers-only" not in stored and "meaningless without it" not in stored
+
+
+def test_avatars_are_served_from_our_site(site, standin) -> None:
+    _syndicated(site, standin)
+    backfeed(site.config(), site.store)
+    _approve_all(site)
+    sources = {img["src"] for img in site.page().select(".eg-comments img")}
+    assert sources and all(s.startswith("http://127.0.0.1:8000/engagement/avatars/") for s in sources)
+    for src in sources:
+        assert (site.root / "output" / src.removeprefix("http://127.0.0.1:8000/")).is_file()
+
+
+def test_the_fast_update_and_a_full_build_agree(site, standin, tmp_path) -> None:
+    _syndicated(site, standin)
+    backfeed(site.config(), site.store)
+    _approve_all(site)
+    fresh = site.build(tmp_path / "fresh")
+    assert (fresh / site.key / "index.html").read_bytes() == \
+        (site.root / "output" / site.key / "index.html").read_bytes()
+
+
+def test_an_edit_upstream_updates_the_page(site, standin) -> None:
+    _syndicated(site, standin)
+    backfeed(site.config(), site.store)
+    _approve_all(site)
+    standin.edit_status("9001", "<p>Edited: even better on a second read.</p>")
+    report = backfeed(site.config(), site.store)
+    assert (report.updated, report.changed) == (1, {site.key})
+    assert "even better on a second read" in site.page().select_one(".eg-comment").get_text()
+
+
+def test_a_reply_deleted_upstream_leaves_the_page(site, standin) -> None:
+    _syndicated(site, standin)
+    backfeed(site.config(), site.store)
+    _approve_all(site)
+    standin.delete_status("9003")
+    standin.delete_bluesky_post("at://did:plc:judy/app.bsky.feed.post/3kreply2")
+    report = backfeed(site.config(), site.store)
+    page = site.page()
+    assert report.removed == 2
+    assert "Bob" not in page.get_text() and "judy.example.com" not in page.get_text()
+    assert page.select_one("#comments-title").get_text() == "3 replies"
+
+
+def test_a_second_run_with_nothing_new_changes_nothing(site, standin) -> None:
+    _syndicated(site, standin)
+    backfeed(site.config(), site.store)
+    _approve_all(site)
+    before = (site.root / "output" / site.key / "index.html").read_bytes()
+    report = backfeed(site.config(), site.store)
+    assert (report.created, report.updated, report.removed, report.changed) == (0, 0, 0, set())
+    assert (site.root / "output" / site.key / "index.html").read_bytes() == before
+
+
+def test_one_failing_platform_does_not_stop_the_other(site, standin) -> None:
+    _syndicated(site, standin)
+    for _ in range(4):
+        standin.fail_once("/context", 503)
+    report = backfeed(site.config(), site.store)
+    assert [(platform, why[:8]) for _key, platform, why in report.failures] == [("mastodon", "HTTP 503")]
+    assert {e.kind for e in site.store.list(status="pending")} == {"bluesky"}
+
+
+def test_a_post_deleted_upstream_takes_its_replies_along(site, standin) -> None:
+    records = _syndicated(site, standin)
+    backfeed(site.config(), site.store)
+    _approve_all(site)
+    standin.delete_bluesky_post(records["bluesky"].remote_id)
+    backfeed(site.config(), site.store)
+    page = site.page()
+    assert "Ivan" not in page.get_text()
+    assert [a.get_text() for a in page.select(".h-entry a.u-syndication")] == ["Mastodon"]
