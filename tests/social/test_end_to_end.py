@@ -99,7 +99,8 @@ def test_the_posts_carry_title_link_and_hashtags(site, standin) -> None:
     assert toot == f"Talk to us\n\nWhere the conversation happens.\n\n{url}\n\n#twitter #ResponseTime"
     assert skeet["embed"]["external"] == {"uri": url, "title": "Talk to us",
                                           "description": "Where the conversation happens."}
-    assert {"$type": "app.bsky.richtext.facet#link", "uri": url} in [f["features"][0] for f in skeet["facets"]]
+    features = [f["features"][0] for f in skeet["facets"]]
+    assert {"$type": "app.bsky.richtext.facet#link", "uri": url} in features
 
 
 def test_a_dry_run_posts_and_records_nothing(site, standin) -> None:

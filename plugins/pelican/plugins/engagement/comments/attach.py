@@ -24,8 +24,8 @@ from pelican.plugins.engagement.comments.entries import RenderError, load_approv
 from pelican.plugins.engagement.comments.render import FragmentRenderer, render_thread
 from pelican.plugins.engagement.comments.splice import PageIndex
 from pelican.plugins.engagement.comments.threads import thread_for
-from pelican.plugins.engagement.social.view import load_syndications
 from pelican.plugins.engagement.comments.views import RenderContext, ThreadView, thread_view
+from pelican.plugins.engagement.social.view import load_syndications
 
 EXTRAS_KEY = "pages"
 
