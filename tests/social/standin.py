@@ -72,6 +72,8 @@ class StandIn:
     reblogged_by: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     blocks: list[dict[str, Any]] = field(default_factory=list)
     idempotency: dict[str, str] = field(default_factory=dict)
+    #: What the site's token may do (the README's set-up: posting, plus reading blocks and mutes).
+    scopes: set[str] = field(default_factory=lambda: {"write:statuses", "read:blocks", "read:mutes"})
     # Bluesky
     records: dict[str, dict[str, Any]] = field(default_factory=dict)  # at:// URI -> record
     blobs: dict[str, bytes] = field(default_factory=dict)
@@ -171,18 +173,33 @@ class StandIn:
     def _authorised(self, request: Request) -> bool:
         return request.headers.get("Authorization") == f"Bearer {TOKEN}"
 
+    def _scope_refusal(self, request: Request, scope: str) -> Response | None:
+        """As Mastodon's doorkeeper answers: 401 for a bad token, 403 for a missing scope; a
+        request without a token is a logged-out reader (public data only)."""
+        if "Authorization" not in request.headers:
+            return None
+        if not self._authorised(request):
+            return _json({"error": "The access token is invalid"}, 401)
+        if scope not in self.scopes:
+            return _json({"error": "This action is outside the authorized scopes"}, 403)
+        return None
+
     def _mastodon(self, request: Request, parts: list[str]) -> Response:
         if parts == ["statuses"] and request.method == "POST":
             return self._post_status(request)
         if parts in (["blocks"], ["mutes"]):
-            if not self._authorised(request):
+            if "Authorization" not in request.headers:
                 return _json({"error": "The access token is invalid"}, 401)
-            return self._page(request, self.blocks if parts == ["blocks"] else [])
+            refusal = self._scope_refusal(request, f"read:{parts[0]}")
+            return refusal or self._page(request, self.blocks if parts == ["blocks"] else [])
         if len(parts) == 3 and parts[0] == "statuses":
             status_id, what = parts[1], parts[2]
             known = status_id in self.statuses or status_id in {s["id"] for s in self.descendants_of_all()}
             if not known:
                 return _json({"error": "Record not found"}, 404)
+            refusal = self._scope_refusal(request, "read:statuses")
+            if refusal is not None:
+                return refusal
             if what == "context":
                 return _json({"ancestors": [], "descendants": self.descendants.get(status_id, [])})
             if what == "favourited_by":

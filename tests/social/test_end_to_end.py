@@ -4,83 +4,25 @@ On SQLite and on PostgreSQL (``store_url``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-from bs4 import BeautifulSoup
-from pelican.plugins.engagement.moderation.actions import moderate, refresh_pages
-from pelican.plugins.engagement.settings import SiteConfig, from_pelican
 from pelican.plugins.engagement.social.backfeed import backfeed
 from pelican.plugins.engagement.social.syndicate import syndicate
-from pelican.plugins.engagement.store import Store
 
-from tests.social.standin import APP_PASSWORD, HANDLE, TOKEN, StandIn
-from tests.support.sites import REPO, build_site, site_settings, write_article
-
-SLUG = "talk-to-us"
-
-
-@dataclass
-class SocialSite:
-    root: Path
-    content: Path
-    store: Store
-    overrides: dict[str, Any]
-    key: str
-
-    def config(self, root: Path | None = None) -> SiteConfig:
-        settings = site_settings(root or self.root, self.content, **self.overrides)
-        return SiteConfig(REPO / "pelicanconf.py", settings, from_pelican(settings))
-
-    def build(self, root: Path | None = None) -> Path:
-        return build_site(root or self.root, self.content, **self.overrides)
-
-    def page(self, output: Path | None = None) -> BeautifulSoup:
-        folder = output or self.root / "output"
-        return BeautifulSoup((folder / self.key / "index.html").read_text("utf-8"), "html.parser")
+from tests.social.helpers import approve_all as _approve_all
+from tests.social.helpers import make_social_site
+from tests.social.helpers import syndicated as _syndicated
+from tests.social.standin import APP_PASSWORD, TOKEN, StandIn
 
 
 @pytest.fixture
 def site(tmp_path: Path, store_url: str, standin: StandIn, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("ENGAGEMENT_MASTODON_TOKEN", TOKEN)
     monkeypatch.setenv("ENGAGEMENT_BLUESKY_APP_PASSWORD", APP_PASSWORD)
-    day = datetime.now(UTC) - timedelta(days=1)
-    content = tmp_path / "content"
-    write_article(content / "articles", SLUG, "What do *you* think?", title="Talk to us",
-                  date=day.strftime("%Y-%m-%d %H:%M"),
-                  extra={"Tags": "twitter, response time", "Summary": "Where the conversation happens."})
-    write_article(content / "articles", "old-news", "Years ago.", date="2016-02-01 10:00")
-    overrides = {
-        "ENGAGEMENT_DATABASE_URL": store_url,
-        "ENGAGEMENT_MASTODON_INSTANCE": standin.base,
-        "ENGAGEMENT_BLUESKY_HANDLE": HANDLE,
-        "ENGAGEMENT_BLUESKY_PDS": standin.base,
-        "ENGAGEMENT_BLUESKY_APPVIEW": standin.base,
-        "ENGAGEMENT_ALLOWED_PRIVATE_HOSTS": ["127.0.0.1"],
-    }
-    store = Store.open(store_url)
-    social = SocialSite(tmp_path / "site", content, store, overrides, day.strftime(f"%Y/%m/{SLUG}/"))
-    social.build()
+    social = make_social_site(tmp_path, store_url, standin)
     yield social
-    store.close()
-
-
-def _syndicated(site: SocialSite, standin: StandIn) -> dict[str, Any]:
-    config = site.config()
-    report = syndicate(config, site.store)
-    refresh_pages(config, report.changed_threads)
-    records = {s.platform: s for s in site.store.syndications()}
-    standin.add_mastodon_conversation(records["mastodon"].remote_id)
-    standin.add_bluesky_conversation(records["bluesky"].remote_id)
-    return records
-
-
-def _approve_all(site: SocialSite) -> None:
-    for entry in site.store.list(status="pending"):
-        moderate(site.config(), site.store, entry.id, "approve", actor="test")
+    social.store.close()
 
 
 def test_a_new_article_is_posted_once_to_each_platform(site, standin) -> None:

@@ -34,6 +34,13 @@ def test_a_wrong_token_is_an_error_with_the_instances_message(standin, api) -> N
         MastodonClient(api, standin.base, "wrong").post_status("x", idempotency_key="k")
 
 
+def test_a_long_logged_out_context_may_be_incomplete(standin, api) -> None:
+    client, root = _posted(standin, api)
+    reply = standin.descendants[root][0]
+    standin.descendants[root] = [dict(reply, id=str(20000 + n)) for n in range(60)]
+    assert client.conversation(root).complete is False
+
+
 def test_only_public_and_unlisted_replies_are_taken(standin, api) -> None:
     client, root = _posted(standin, api)
     texts = " ".join(r.text for r in client.conversation(root).replies)
@@ -85,6 +92,19 @@ def test_blocked_accounts_are_left_out(standin, api) -> None:
 
 def test_blocks_cannot_be_read_without_a_token(standin, api) -> None:
     assert MastodonClient(api, standin.base).blocked_accounts() == frozenset()
+
+
+def test_a_post_only_token_is_dropped_for_reading(standin, api) -> None:
+    client, root = _posted(standin, api)
+    assert client.conversation(root).replies
+    assert not client.token_for_reading
+    assert [m for m, p in standin.requests if "/context" in p] == ["GET", "GET"]
+
+
+def test_a_token_that_may_read_is_used_and_the_context_is_complete(standin, api) -> None:
+    standin.scopes.add("read:statuses")
+    client, root = _posted(standin, api)
+    assert client.conversation(root).complete and client.token_for_reading
 
 
 def test_a_429_is_retried_after_the_servers_pause(standin, api) -> None:

@@ -84,6 +84,9 @@ def create_app(config: SiteConfig, *, store: Store | None = None) -> Flask:
     errors.register(app)
     app.after_request(security.add_security_headers)
     register_blueprints(app)
+    from pelican.plugins.engagement.social import worker as social_worker
+
+    social_worker.start(app, config, store)  # Mastodon/Bluesky backfeed, when configured
     return app
 
 

@@ -79,12 +79,13 @@ class ApiClient:
     """JSON calls to one platform through one guarded session (connections kept alive).
 
     ``attempts`` tries per call; waits start at ``backoff`` seconds and double; a server's own
-    ``Retry-After`` is honoured up to ``max_wait`` seconds (a longer pause fails the call: the next
-    run picks it up). ``calls`` counts requests sent, for the run's report.
+    ``Retry-After`` is honoured up to ``max_wait`` seconds (one rate-limit window of Mastodon's; a
+    longer pause fails the call, and the next run picks it up). ``calls`` counts requests sent, for
+    the run's report.
     """
 
     def __init__(self, policy: net.FetchPolicy, *, attempts: int = 4, backoff: float = 1.0,
-                 max_wait: float = 120.0, sleep: Callable[[float], None] = time.sleep) -> None:
+                 max_wait: float = 300.0, sleep: Callable[[float], None] = time.sleep) -> None:
         self.fetcher = net.Fetcher(policy)
         self.attempts = max(1, attempts)
         self.backoff = backoff

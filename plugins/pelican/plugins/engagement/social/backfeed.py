@@ -9,7 +9,7 @@ read through the guarded fetch and the store is brought in step with it:
   is downloaded once (guarded, checked to be an image) and served from our site;
 - new entries wait for moderation unless ``ENGAGEMENT_BACKFEED_AUTO_APPROVE``; an edit upstream
   updates the entry in place, keeping its moderation state; an entry gone upstream (deleted, absent
-  from the context, the whole post 404/410) is marked ``deleted`` and leaves the pages;
+  from the context, the whole post 404/410) is deleted here too, and leaves the pages;
 - one failing post or platform is reported and skipped, never stopping the others; a run that finds
   nothing new writes nothing. At the end the pages of the threads whose *shown* entries changed are
   updated once, through the same fast path as an approval.
@@ -87,7 +87,8 @@ class Backfeed:
             return
         seen = self._save_replies(syndication, conversation.replies)
         seen |= self._save_reactions(syndication, conversation.reactions)
-        self._remove_absent(syndication, seen, reason="no longer there")
+        if conversation.complete:
+            self._remove_absent(syndication, seen, reason="no longer there")
         self.store.note_backfeed(syndication.id)
 
     def _read(self, syndication: Syndication) -> Conversation:
@@ -168,7 +169,9 @@ class Backfeed:
         for entry in self.store.social_entries(syndication.thread, syndication.platform):
             if entry.dedupe_key in seen:
                 continue
-            self.store.set_status(entry.id, "deleted", actor=ACTOR, detail=f"{platform}: {reason}")
+            # Gone upstream, gone here: the person took it back, so its text is not kept either.
+            self.store.delete(entry.id, actor=ACTOR)
+            log.info("entry %s removed: %s, %s", entry.id, platform, reason)
             self.report.removed += 1
             if entry.status == "approved":
                 self.report.changed.add(entry.thread)

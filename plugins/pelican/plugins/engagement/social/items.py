@@ -49,6 +49,9 @@ class Conversation:
 
     replies: list[Reply]
     reactions: list[Reaction]
+    #: False when the platform may have left replies out (Mastodon caps the replies it shows to
+    #: logged-out readers): then an absent reply is not taken as deleted.
+    complete: bool = True
 
 
 def parse_time(value: object) -> datetime:

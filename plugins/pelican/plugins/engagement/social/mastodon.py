@@ -9,8 +9,10 @@ Calls (https://docs.joinmastodon.org/methods/statuses/):
 - ``GET /api/v1/blocks`` and ``/api/v1/mutes`` when the token also has ``read:blocks`` /
   ``read:mutes`` (optional: without them only the visibility rules apply).
 
-Read calls go without the token unless the post is on our own instance: a token never leaves the
-instance it belongs to.
+Read calls send the token only to our own instance (a token never leaves the instance it belongs
+to), and only while it works: a token with ``write:statuses`` alone is refused for reading (403), and
+the client then reads as a logged-out visitor. Logged-out, an instance shows a limited number of
+replies (:data:`LOGGED_OUT_DESCENDANTS`); a context that long is treated as possibly incomplete.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from pelican.plugins.engagement.social.items import Author, Conversation, Reacti
 #: Only these are ever taken: followers-only ("private") and direct posts are not public.
 PUBLIC_VISIBILITIES = frozenset({"public", "unlisted"})
 PAGE_SIZE = 80  # the API's maximum for favourited_by / reblogged_by
+#: Replies Mastodon lists in a context for a logged-out request, at most.
+LOGGED_OUT_DESCENDANTS = 60
 MAX_PAGES = 50
 
 
@@ -37,9 +41,21 @@ class MastodonClient:
         self.instance = instance.rstrip("/")
         self.token = token
         self.host = urlsplit(self.instance).hostname or ""
+        self.token_for_reading = bool(token)  # until the instance refuses it for reading
 
     def _auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def _read(self, url: str, params: dict[str, Any] | None = None) -> Any:
+        """A GET with the token while the instance accepts it for reading, else without."""
+        if self.token_for_reading:
+            try:
+                return self.api.call("GET", url, params=params, headers=self._auth())
+            except ApiError as error:
+                if error.status not in (401, 403):
+                    raise
+                self.token_for_reading = False
+        return self.api.call("GET", url, params=params)
 
     def post_status(self, text: str, *, idempotency_key: str, language: str = "") -> dict[str, Any]:
         """Publish ``text`` publicly; returns the created Status (``id``, ``url``)."""
@@ -56,16 +72,18 @@ class MastodonClient:
 
     def conversation(self, status_id: str, *, blocked: frozenset[str] = frozenset()) -> Conversation:
         """Replies (public and unlisted, parents first) and reactions of one status."""
-        answer = self.api.call("GET", f"{self.instance}/api/v1/statuses/{status_id}/context",
-                               headers=self._auth())
+        authenticated = bool(self.token)
+        answer = self._read(f"{self.instance}/api/v1/statuses/{status_id}/context")
+        authenticated = authenticated and self.token_for_reading
         data = answer.data if isinstance(answer.data, dict) else {}
-        replies = [reply for status in data.get("descendants") or [] if isinstance(status, dict)
-                   if (reply := self._reply(status, blocked)) is not None]
+        listed = [s for s in data.get("descendants") or [] if isinstance(s, dict)]
+        replies = [reply for status in listed if (reply := self._reply(status, blocked)) is not None]
         reactions = [Reaction("like", author) for author in self._accounts(status_id, "favourited_by")
                      if author.remote_id not in blocked]
         reactions += [Reaction("repost", author) for author in self._accounts(status_id, "reblogged_by")
                       if author.remote_id not in blocked]
-        return Conversation(_keep_reachable(replies, status_id), reactions)
+        complete = authenticated or len(listed) < LOGGED_OUT_DESCENDANTS
+        return Conversation(_keep_reachable(replies, status_id), reactions, complete)
 
     def blocked_accounts(self) -> frozenset[str]:
         """Ids of the accounts our account blocks or mutes (empty when the token may not read them)."""
@@ -74,7 +92,8 @@ class MastodonClient:
         found: set[str] = set()
         for path in ("blocks", "mutes"):
             try:
-                found |= {a.remote_id for a in self._paginate(f"{self.instance}/api/v1/{path}")}
+                found |= {a.remote_id for a in self._paginate(f"{self.instance}/api/v1/{path}",
+                                                              private=True)}
             except ApiError as error:
                 if error.status not in (401, 403):
                     raise
@@ -83,12 +102,13 @@ class MastodonClient:
     def _accounts(self, status_id: str, what: str) -> list[Author]:
         return self._paginate(f"{self.instance}/api/v1/statuses/{status_id}/{what}")
 
-    def _paginate(self, url: str) -> list[Author]:
+    def _paginate(self, url: str, *, private: bool = False) -> list[Author]:
         """Follow ``Link: <…>; rel="next"`` (on this instance only) up to :data:`MAX_PAGES` pages."""
         authors: list[Author] = []
         params: dict[str, Any] | None = {"limit": PAGE_SIZE}
         for _page in range(MAX_PAGES):
-            answer = self.api.call("GET", url, params=params, headers=self._auth())
+            answer = (self.api.call("GET", url, params=params, headers=self._auth()) if private
+                      else self._read(url, params))
             accounts = answer.data if isinstance(answer.data, list) else []
             authors += [self._author(a) for a in accounts if isinstance(a, dict)]
             following = (answer.links.get("next") or {}).get("url", "")

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pelican.plugins.engagement.store.base import StoreBase
 from pelican.plugins.engagement.store.records import Entry, NewEntry, aware, utcnow
-from pelican.plugins.engagement.store.schema import entries, social_avatars, syndications
+from pelican.plugins.engagement.store.schema import entries, meta, social_avatars, syndications
 
 #: Fields of a social entry the platform owns: a change upstream (an edit, a new display name or
 #: avatar) is copied over; the moderation state stays ours.
@@ -137,6 +137,28 @@ class Syndications(StoreBase):
             conn.execute(social_avatars.delete().where(social_avatars.c.url_hash == key))
             conn.execute(social_avatars.insert().values(url_hash=key, file_name=file_name,
                                                         fetched_at=utcnow()))
+
+
+    def claim_run(self, name: str, every_seconds: float, now: datetime | None = None) -> bool:
+        """Take the turn for a periodic job: True for exactly one caller per ``every_seconds``,
+        however many endpoint processes (and hosts on one database) ask at once."""
+        now = now or utcnow()
+        key = f"run:{name}"
+        with self.write() as conn:
+            last = conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+            if last is None:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(meta.insert().values(key=key, value=now.isoformat()))
+                    return True
+                except IntegrityError:
+                    return False
+            if (now - datetime.fromisoformat(last)).total_seconds() < every_seconds:
+                return False
+            # Compare-and-set: of two processes that read the same time, one updates the row.
+            result = conn.execute(meta.update().where(meta.c.key == key, meta.c.value == last)
+                                  .values(value=now.isoformat()))
+            return result.rowcount == 1
 
 
 def _parent_ok(conn: Any, new: NewEntry) -> bool:
