@@ -108,9 +108,9 @@ def test_a_token_that_may_read_is_used_and_the_context_is_complete(standin, api)
 
 
 def test_a_429_is_retried_after_the_servers_pause(standin, api) -> None:
-    client, root = _posted(standin, api)
+    _client, root = _posted(standin, api)
     standin.fail_once("/context", 429, **{"Retry-After": "0"})
-    assert client.conversation(root).replies
+    assert MastodonClient(api, standin.base).conversation(root).replies
     assert standin.calls("/context") == 2
 
 
