@@ -39,14 +39,16 @@ class SocialSite:
         return BeautifulSoup((folder / self.key / "index.html").read_text("utf-8"), "html.parser")
 
 
-def make_social_site(tmp_path: Path, store_url: str, standin: StandIn, **extra: Any) -> SocialSite:
-    """Build a site with a new article (yesterday) and an old one; the secrets must be in the
-    environment (monkeypatch) before."""
+def make_social_site(tmp_path: Path, store_url: str, standin: StandIn, *,
+                     metadata: dict[str, str] | None = None, **extra: Any) -> SocialSite:
+    """Build a site with a new article (yesterday, with ``metadata`` added) and an old one; the
+    secrets must be in the environment (monkeypatch) before."""
     day = datetime.now(UTC) - timedelta(days=1)
     content = tmp_path / "content"
     write_article(content / "articles", SLUG, "What do *you* think?", title="Talk to us",
                   date=day.strftime("%Y-%m-%d %H:%M"),
-                  extra={"Tags": "twitter, response time", "Summary": "Where the conversation happens."})
+                  extra={"Tags": "twitter, response time", "Summary": "Where the conversation happens.",
+                         **(metadata or {})})
     write_article(content / "articles", "old-news", "Years ago.", date="2016-02-01 10:00")
     overrides = {
         "ENGAGEMENT_DATABASE_URL": store_url,
