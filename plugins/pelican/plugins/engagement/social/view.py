@@ -101,19 +101,32 @@ def load_syndications(settings: Any, base_dir: Path, threads: Iterable[str] | No
 
     from pelican.plugins.engagement.comments.entries import _open_store
 
+    wanted = None if threads is None else set(threads)
     if settings.EXPORT_PATH:
-        return {}
-    store = _open_store(settings, base_dir)
-    if store is None:
-        return {}
-    try:
-        records = store.syndications(threads)
-    except DBAPIError:  # not migrated to the syndication schema yet: nothing was syndicated
-        return {}
-    finally:
-        store.close()
+        rows = _exported(settings, base_dir)
+    else:
+        store = _open_store(settings, base_dir)
+        if store is None:
+            return {}
+        try:
+            rows = [(r.thread, r.platform, r.url, r.status) for r in store.syndications(wanted)]
+        except DBAPIError:  # not migrated to the syndication schema yet: nothing was syndicated
+            return {}
+        finally:
+            store.close()
     found: dict[str, list[SyndicationLink]] = {}
-    for record in records:
-        if record.status == "active":
-            found.setdefault(record.thread, []).append(SyndicationLink(record.platform, record.url))
+    for thread, platform, url, status in rows:
+        if status == "active" and (wanted is None or thread in wanted) and platform in PLATFORMS:
+            found.setdefault(thread, []).append(SyndicationLink(platform, url))
     return found
+
+
+def _exported(settings: Any, base_dir: Path) -> list[tuple[str, str, str, str]]:
+    """The syndication records of ``ENGAGEMENT_EXPORT_PATH`` (already checked by the entries'
+    loader, which reads the same file first)."""
+    import json
+
+    path = Path(settings.EXPORT_PATH)
+    document = json.loads((path if path.is_absolute() else base_dir / path).read_text("utf-8"))
+    return [(str(r.get("thread")), str(r.get("platform")), str(r.get("url")), str(r.get("status")))
+            for r in document.get("syndications") or [] if isinstance(r, dict) and r.get("url")]

@@ -9,7 +9,10 @@ from sqlalchemy import select
 
 from pelican.plugins.engagement.store.base import StoreBase
 from pelican.plugins.engagement.store.records import ENTRY_COLUMNS, Entry, StoreError, utcnow
-from pelican.plugins.engagement.store.schema import entries
+from pelican.plugins.engagement.store.schema import entries, syndications
+
+#: What an export keeps of a syndication record (all of it is public: the post's address and id).
+SYNDICATION_FIELDS = ("thread", "platform", "url", "remote_id", "instance", "origin", "status")
 
 
 class Transfer(StoreBase):
@@ -19,12 +22,16 @@ class Transfer(StoreBase):
         """Every entry in every state, read in one snapshot, as a JSON-ready document."""
         with self.read() as conn:
             rows = conn.execute(select(entries).order_by(entries.c.id)).all()
+            posts = conn.execute(select(syndications).order_by(syndications.c.id)).all()
         return {
             "format": "engagement-export",
             "version": 1,
             "exported_at": utcnow().isoformat(),
             "private": private,
             "entries": [Entry.from_row(row).to_dict(private=private) for row in rows],
+            # Where articles were posted (Mastodon, Bluesky): a database-free build shows "Also on".
+            "syndications": [{**{name: getattr(row, name) for name in SYNDICATION_FIELDS},
+                              "created_at": row.created_at.isoformat()} for row in posts],
         }
 
     def import_(self, document: dict[str, Any]) -> tuple[int, int]:
@@ -54,4 +61,22 @@ class Transfer(StoreBase):
                 uuid_to_id[record["uuid"]] = new_id
                 known.add(record["uuid"])
                 added += 1
+            _import_syndications(conn, document.get("syndications") or [])
         return added, skipped
+
+
+def _import_syndications(conn: Any, records: list[dict[str, Any]]) -> None:
+    """Syndication records an export carried; one already stored for (article, platform) wins."""
+    stored = {(row.thread, row.platform) for row in conn.execute(
+        select(syndications.c.thread, syndications.c.platform))}
+    for record in records:
+        if not isinstance(record, dict) or (record.get("thread"), record.get("platform")) in stored:
+            continue
+        values = {name: record.get(name) for name in SYNDICATION_FIELDS}
+        if not all(values[name] for name in ("thread", "platform", "url", "remote_id")):
+            continue
+        values["origin"] = values["origin"] or "posted"
+        values["status"] = values["status"] or "active"
+        values["created_at"] = datetime.fromisoformat(record.get("created_at") or utcnow().isoformat())
+        conn.execute(syndications.insert().values(**values))
+        stored.add((values["thread"], values["platform"]))
