@@ -18,12 +18,11 @@ read through the guarded fetch and the store is brought in step with it:
 from __future__ import annotations
 
 import logging
-import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from pelican.plugins.engagement.linkbacks.avatars import OUTPUT_FOLDER, avatars_dir, store_avatar
+from pelican.plugins.engagement.linkbacks.avatars import avatars_dir, store_avatar
 from pelican.plugins.engagement.settings import SiteConfig
 from pelican.plugins.engagement.social import PLATFORM_NAMES, bluesky, mastodon
 from pelican.plugins.engagement.social.api import ApiClient, ApiError
@@ -44,6 +43,7 @@ class BackfeedReport:
     removed: int = 0
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # (thread, platform, why)
     changed: set[str] = field(default_factory=set)
+    changes: list[tuple[Entry | None, Entry | None]] = field(default_factory=list)
     avatars: list[str] = field(default_factory=list)
     calls: int = 0
     pages: str = ""
@@ -155,14 +155,14 @@ class Backfeed:
         )
 
     def _save(self, new: NewEntry) -> Entry:
-        entry, change = self.store.save_social(new)
-        if change == "created":
+        before, after = self.store.save_social(new)
+        if before is None:
             self.report.created += 1
-        elif change == "updated":
+        elif before != after:
             self.report.updated += 1
-        if change != "unchanged" and entry.status == "approved":
-            self.report.changed.add(entry.thread)
-        return entry
+        if before != after:
+            self.report.changes.append((before, after))
+        return after
 
     def _remove_absent(self, syndication: Syndication, seen: set[str], *, reason: str) -> None:
         platform = PLATFORM_NAMES[syndication.platform]
@@ -173,8 +173,7 @@ class Backfeed:
             self.store.delete(entry.id, actor=ACTOR)
             log.info("entry %s removed: %s, %s", entry.id, platform, reason)
             self.report.removed += 1
-            if entry.status == "approved":
-                self.report.changed.add(entry.thread)
+            self.report.changes.append((entry, None))
 
     def _avatar(self, url: str) -> str | None:
         """The local file of a remote avatar, downloaded on first sight (and remembered, usable or
@@ -197,17 +196,6 @@ def due(syndications: Iterable[Syndication], *, days: int, now: datetime) -> lis
     return [s for s in syndications if s.status == "active" and (cutoff is None or s.created_at >= cutoff)]
 
 
-def publish_avatars(config: SiteConfig, names: Iterable[str]) -> None:
-    """Copy newly downloaded avatars into the built site, so the fast update can show them now
-    (a full build copies the whole folder anyway)."""
-    source = avatars_dir(config.pelican, config.engagement)
-    target = config.output_path / OUTPUT_FOLDER
-    for name in names:
-        if (source / name).is_file() and config.output_path.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source / name, target / name)
-
-
 def backfeed(config: SiteConfig, store: Store, *, everything: bool = False, now: datetime | None = None,
              api: ApiClient | None = None, update_pages: bool = True,
              progress: Callable[[list[Syndication]], Iterable[Syndication]] = iter) -> BackfeedReport:
@@ -228,10 +216,10 @@ def backfeed(config: SiteConfig, store: Store, *, everything: bool = False, now:
         run.report.calls = api.calls
         if owned:
             api.close()
-    publish_avatars(config, run.report.avatars)
-    if update_pages and run.report.changed:
-        from pelican.plugins.engagement.moderation.actions import refresh_pages
+    from pelican.plugins.engagement.moderation.refresh import changed_threads, refresh_changed
 
-        run.report.pages = refresh_pages(config, run.report.changed)
+    run.report.changed = changed_threads(run.report.changes)
+    if update_pages and run.report.changed:
+        run.report.pages = str(refresh_changed(config, run.report.changes, store=store))
     return run.report
 

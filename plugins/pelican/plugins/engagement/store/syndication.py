@@ -101,28 +101,29 @@ class Syndications(StoreBase):
         with self.read() as conn:
             return [Entry.from_row(row) for row in conn.execute(query)]
 
-    def save_social(self, new: NewEntry) -> tuple[Entry, str]:
-        """Insert or update a social entry by its ``dedupe_key``; (entry, what happened), what
-        being ``created``, ``updated`` (the platform's copy changed) or ``unchanged``."""
+    def save_social(self, new: NewEntry) -> tuple[Entry | None, Entry]:
+        """Insert or update a social entry by its ``dedupe_key``: (before, after), before being None
+        for a new entry and equal to after when the platform's copy did not change."""
         new.validate()
         with self.write() as conn:
             row = conn.execute(select(entries).where(entries.c.dedupe_key == new.dedupe_key)).first()
             if row is None:
                 try:
                     with conn.begin_nested():
-                        return self.add(new, connection=conn), "created"  # type: ignore[attr-defined]
+                        return None, self.add(new, connection=conn)  # type: ignore[attr-defined]
                 except IntegrityError:
                     row = conn.execute(select(entries).where(entries.c.dedupe_key == new.dedupe_key)).one()
             changes = {name: getattr(new, name) for name in UPSTREAM_FIELDS
                        if getattr(row, name) != getattr(new, name)}
             if new.parent_id != row.parent_id and _parent_ok(conn, new):
                 changes["parent_id"] = new.parent_id
+            before = Entry.from_row(row)
             if not changes:
-                return Entry.from_row(row), "unchanged"
+                return before, before
             changes["updated_at"] = utcnow()
             conn.execute(entries.update().where(entries.c.id == row.id).values(**changes))
             updated = conn.execute(select(entries).where(entries.c.id == row.id)).one()
-        return Entry.from_row(updated), "updated"
+        return before, Entry.from_row(updated)
 
     def avatar_file(self, url: str) -> tuple[bool, str | None]:
         """(known, file name) of a remote avatar: known and None means it was not an image."""
