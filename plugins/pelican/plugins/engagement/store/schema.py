@@ -29,7 +29,7 @@ metadata = MetaData()
 #: The newest migration's revision id. ``Store.open`` compares the database's revision with this
 #: constant and skips loading Alembic (about 0.5 s) when they match; a test keeps it equal to the
 #: head of ``migrations/versions``.
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0004"
 
 #: Entry kinds and states, in the order the CLI lists them.
 #: "mastodon" and "bluesky" are replies (``mention_type`` "reply") and reactions ("like", "repost")
