@@ -194,3 +194,20 @@ def test_script_dates_and_draws_the_new_comment_like_the_page(browser: Any, live
     assert mine.inner_text() == static.inner_text()
     assert mine.get_attribute("class") == static.get_attribute("class")
     page.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_thread_with_the_readers_pending_comment_is_axe_clean(
+    browser: Any, live_site: LiveSite, scheme: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(f"{live_site.url}/{WITH_REPLIES}")
+    _post(page, website="dana.example")
+    page.locator(".eg-pending-comment").wait_for(timeout=10_000)
+    results = Axe().run(page, context="#comments", options={"resultTypes": ["violations"]})
+    found = results.response["violations"]
+    assert [f"{v['id']}: {[n['target'] for n in v['nodes'][:3]]}" for v in found] == []
+    context.close()

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from bs4 import BeautifulSoup
 
 from tests.support.servers import serve_wsgi, static_app
 from tests.support.sites import build_site
@@ -85,6 +86,20 @@ def test_a_brand_filter_narrows_the_results(browser: Any, indexed: tuple[str, Pa
     assert only in everything
     page.goto(page.locator(".pagefind-ui__result-link").first.get_attribute("href"))
     assert page.locator('figure.case-card[data-brand="JetBlue"]').count() == 1
+    page.context.close()
+
+
+def test_the_verdict_filter_reads_as_words(browser: Any, indexed: tuple[str, Path]) -> None:
+    url, _output = indexed
+    page, _requested = _search_page(browser, url, query="customer")
+    page.locator(".pagefind-ui__result").first.wait_for(timeout=15_000)
+    page.locator(".pagefind-ui__filter-name", has_text="Verdict").click()
+    page.get_by_label("Beast").check()
+    page.wait_for_function("document.querySelectorAll('.pagefind-ui__result').length >= 1", timeout=15_000)
+    for href in [a.get_attribute("href") for a in page.locator(
+            ".pagefind-ui__result-link:not(.pagefind-ui__result-nested *)").all()]:
+        assert BeautifulSoup(page.context.request.get(href).text(), "html.parser").select(
+            "figure.case-card.case-beast"), href
     page.context.close()
 
 
