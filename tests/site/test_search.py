@@ -93,9 +93,12 @@ def test_the_verdict_filter_reads_as_words(browser: Any, indexed: tuple[str, Pat
     url, _output = indexed
     page, _requested = _search_page(browser, url, query="customer")
     page.locator(".pagefind-ui__result").first.wait_for(timeout=15_000)
+    before = page.inner_text(".pagefind-ui__message")
     page.locator(".pagefind-ui__filter-name", has_text="Verdict").click()
     page.get_by_label("Beast").check()
-    page.wait_for_function("document.querySelectorAll('.pagefind-ui__result').length >= 1", timeout=15_000)
+    page.wait_for_function("m => document.querySelector('.pagefind-ui__message').innerText !== m", arg=before,
+                           timeout=15_000)
+    assert page.locator(".pagefind-ui__result").count() >= 1
     for href in [a.get_attribute("href") for a in page.locator(
             ".pagefind-ui__result-link:not(.pagefind-ui__result-nested *)").all()]:
         assert BeautifulSoup(page.context.request.get(href).text(), "html.parser").select(
