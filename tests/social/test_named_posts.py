@@ -49,3 +49,11 @@ def test_named_posts_are_read_back(site, standin) -> None:
     report = backfeed(site.config(), site.store)
     assert report.failures == []
     assert {e.kind for e in site.store.list(status="pending")} == {"mastodon", "bluesky"}
+
+
+
+def test_a_named_post_that_is_no_address_stops_a_strict_build(tmp_path: Path, standin, caplog) -> None:
+    with pytest.raises(RuntimeError, match="Warning or error encountered"):
+        make_social_site(tmp_path, f"sqlite:///{tmp_path / 'store.sqlite3'}", standin,
+                         metadata={"Mastodon": "soon"})
+    assert "talk-to-us.md: Mastodon: 'soon' is not the address of a post" in caplog.text

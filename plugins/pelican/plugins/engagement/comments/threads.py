@@ -11,6 +11,7 @@ date; the manifest records that moment so an article closes on time without a re
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,7 @@ from pelican.plugins.engagement.files import write_file
 from pelican.plugins.engagement.settings import EngagementSettings, threads_manifest_path
 
 MANIFEST_VERSION = 1
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -76,17 +78,24 @@ def thread_for(article: Any, site_url: str, settings: EngagementSettings) -> Thr
         closed=closed,
         closed_reason="Comments are closed." if closed else "",
         closes_at=closes_at,
-        syndication=named_syndication(article.metadata),
+        syndication=named_syndication(article.metadata, str(getattr(article, "source_path", "") or "")),
     )
 
 
-def named_syndication(metadata: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    """``Mastodon:`` / ``Bluesky:`` metadata: posts an author announced the article with by hand."""
+def named_syndication(metadata: Mapping[str, Any], source: str = "") -> tuple[tuple[str, str], ...]:
+    """``Mastodon:`` / ``Bluesky:`` metadata: posts an author announced the article with by hand.
+
+    A value that is not a web address is reported (a warning names the file; ``--fatal warnings``
+    stops the build there) and left out, rather than shown as a broken link.
+    """
     found = []
     for platform in ("mastodon", "bluesky"):
         value = str(metadata.get(platform) or "").strip()
         if value.startswith(("https://", "http://")):
             found.append((platform, value))
+        elif value:
+            log.warning("%s: %s: %r is not the address of a post (https://…); left out",
+                        source or "an article", platform.title(), value)
     return tuple(found)
 
 
