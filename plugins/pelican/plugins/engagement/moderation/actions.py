@@ -278,7 +278,9 @@ def announce(config: SiteConfig, store: Store, entry: Entry) -> None:
     title, url = _thread_info(config, entry.thread)
     settings = config.engagement
     if settings.NOTIFY_EMAIL:
-        notify.send_quietly(config, notify.editor_notice(config, entry, title, url))
+        from pelican.plugins.engagement.moderation.digest import notify_editor
+
+        notify_editor(config, store, entry, title, url)
     if entry.notify and entry.author_email and settings.REPLY_NOTIFICATIONS:
         _subscribe(config, store, entry, title)
     if entry.status == "approved":

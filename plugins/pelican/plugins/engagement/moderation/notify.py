@@ -160,3 +160,23 @@ def reply_notice(
     )
     message = _message(config, subscription.email, f"New reply on “{thread_title}”", body)
     return _with_unsubscribe(message, unsubscribe_url(config, subscription.token))
+
+
+def editor_digest(config: SiteConfig, count: int, states: dict[str, int], first: list[Entry],
+                  titles: dict[str, str]) -> EmailMessage:
+    """One message for many new entries: the count per state and the first few (never spam)."""
+    waiting = states.get("pending", 0)
+    lines = [f"{count} new entries since the last message: "
+             + ", ".join(f"{n} {state}" for state, n in sorted(states.items())) + ".", ""]
+    if first:
+        lines.append(f"The first {len(first)} not marked as spam:")
+    for entry in first:
+        name = entry.author_name or entry.blog_name or entry.source_url or "(no name)"
+        lines += ["", f"- {entry.kind} #{entry.id} by {name} on “{titles.get(entry.thread, entry.thread)}” "
+                      f"({entry.status})", f"  {_one_line(entry.body_source, 200)}"]
+    lines += ["", "To moderate them:"]
+    if config.engagement.ADMIN_TOKEN:
+        lines.append(f"  {endpoint_link(config, '/admin')}")
+    lines.append("  engagement moderate list")
+    subject = f"{count} new entries ({waiting} waiting for moderation)"
+    return _message(config, config.engagement.NOTIFY_EMAIL, subject, "\n".join(lines) + "\n")
