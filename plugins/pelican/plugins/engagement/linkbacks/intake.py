@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from pelican.plugins.engagement.comments.threads import Manifest, Thread
 from pelican.plugins.engagement.linkbacks.verify import (
+    HiddenLink,
     NoLink,
     SourceGone,
     SourceRefused,
@@ -31,6 +32,7 @@ from pelican.plugins.engagement.linkbacks.verify import (
     verify_source,
 )
 from pelican.plugins.engagement.markup import plain_text_to_html
+from pelican.plugins.engagement.moderation import screening
 from pelican.plugins.engagement.settings import EngagementSettings
 from pelican.plugins.engagement.store import Entry, NewEntry, Store, dedupe_key, utcnow
 
@@ -47,6 +49,15 @@ FAULT_ACCESS_DENIED = 0x31
 FAULT_UPSTREAM = 0x32
 
 MAX_URL_LENGTH = 2048
+#: An entry's fields with neutral values, for screening a pingback before it is stored.
+_BLANK: dict[str, Any] = {
+    "id": 0, "uuid": "", "thread": "", "parent_id": None, "kind": "pingback", "status": "pending",
+    "author_name": "", "author_email": None, "author_url": None, "author_photo": None, "title": None,
+    "blog_name": None, "source_url": None, "mention_type": None, "body_source": "", "body_html": "",
+    "created_at": None, "updated_at": None, "approved_at": None, "ip_hash": None, "notify": False,
+    "verification": "none", "verify_attempts": 0, "verify_error": None, "verified_at": None,
+    "dedupe_key": None,
+}
 VERIFIER = "linkback-verifier"
 
 
@@ -162,13 +173,33 @@ class Intake:
         try:
             report = verify_source(source, target.strip(), settings=self.settings,
                                    headers=_forwarded_for(client_ip))
+        except HiddenLink as failure:
+            self._keep_as_spam(thread.key, source, key, ip_hash, failure.reason)
+            raise self._pingback_fault(failure) from None
         except VerificationFailed as failure:
             raise self._pingback_fault(failure) from None
         new = NewEntry(thread=thread.key, kind="pingback", source_url=source, ip_hash=ip_hash,
                        verification="verified", dedupe_key=key)
         apply_report(new, report)
+        judged = screening.judge_linkback(self.settings, Entry(**{**_BLANK, **{
+            "author_name": new.author_name, "author_url": new.author_url,
+            "body_source": new.body_source, "source_url": source, "ip_hash": ip_hash}}))
+        if judged is not None:
+            new.status, new.moderation_reason = "spam", judged.reason
         entry, _created = self.store.add_or_update(new)
+        if judged is not None:
+            screening.log_decision(self.store, entry, judged)
         return self.store.update(entry.id, verified_at=utcnow())
+
+    def _keep_as_spam(self, thread: str, source: str, key: str, ip_hash: str, reason: str) -> None:
+        """A pingback whose source hides its link: kept as spam for the moderator, then refused."""
+        verdict = screening.hidden_link(reason)
+        entry, _created = self.store.add_or_update(NewEntry(
+            thread=thread, kind="pingback", source_url=source, ip_hash=ip_hash, status="spam",
+            verification="failed", dedupe_key=key, moderation_reason=verdict.reason,
+            author_name=urlsplit(source).hostname or "",
+        ))
+        screening.log_decision(self.store, entry, verdict)
 
     def webmention(self, source: str, target: str, *, ip_hash: str) -> Entry:
         """Validate and queue a webmention; a re-sent one re-queues the stored entry."""

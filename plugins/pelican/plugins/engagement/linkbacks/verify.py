@@ -24,6 +24,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from pelican.plugins.engagement import net
+from pelican.plugins.engagement.linkbacks.visibility import hidden_reason
 
 #: Elements whose URL attribute counts as a link to the target (Webmention §3.2.2).
 LINK_ATTRIBUTES = (
@@ -59,6 +60,10 @@ class SourceGone(VerificationFailed):
 
 class NoLink(VerificationFailed):
     """The source exists but does not link to the target."""
+
+
+class HiddenLink(VerificationFailed):
+    """The source links to the target only where no reader sees it, or from a link farm: spam."""
 
 
 class SourceRefused(VerificationFailed):
@@ -165,6 +170,9 @@ def _read_html(source: str, result: net.FetchResult, target: str) -> SourceRepor
     link = find_link(soup, result.url, target)
     if link is None:
         raise NoLink("the source does not link to the target")
+    hidden = hidden_reason(soup, link, result.url)
+    if hidden:
+        raise HiddenLink(hidden)
     parsed = mf2py.parse(doc=soup, url=result.url, metaformats=False)
     entry = _entry_linking_to(parsed.get("items", []), target)
     page_title = _clean(soup.title.get_text()) if soup.title else None

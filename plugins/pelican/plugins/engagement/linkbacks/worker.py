@@ -26,14 +26,15 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from pelican.plugins.engagement.comments.threads import Manifest
 from pelican.plugins.engagement.linkbacks.avatars import store_avatar
 from pelican.plugins.engagement.linkbacks.intake import VERIFIER, report_fields
-from pelican.plugins.engagement.linkbacks.verify import VerificationFailed, verify_source
+from pelican.plugins.engagement.linkbacks.verify import HiddenLink, VerificationFailed, verify_source
+from pelican.plugins.engagement.moderation import screening
 from pelican.plugins.engagement.settings import EngagementSettings
 from pelican.plugins.engagement.store import Entry, Store, utcnow
 
@@ -49,7 +50,7 @@ RETRY_BACKOFF = 60
 @dataclass
 class Outcome:
     entry_id: int
-    result: str  # verified | removed | retry | failed
+    result: str  # verified | removed | retry | failed | spam
     detail: str = ""
 
 
@@ -88,6 +89,11 @@ def verify_entry(store: Store, settings: EngagementSettings, manifest: Manifest,
         return _remove(store, entry, "the article no longer exists")
     try:
         report = verify_source(entry.source_url, thread.url, settings=settings)
+    except HiddenLink as failure:
+        screening.mark_spam(store, entry.id, screening.hidden_link(failure.reason))
+        store.update(entry.id, verification="failed", verify_error=failure.reason,
+                     verify_attempts=entry.verify_attempts + 1)
+        return Outcome(entry.id, "spam", failure.reason)
     except VerificationFailed as failure:
         if failure.permanent:
             return _remove(store, entry, failure.reason)
@@ -100,7 +106,12 @@ def verify_entry(store: Store, settings: EngagementSettings, manifest: Manifest,
             changes["author_photo"] = store_avatar(report.author_photo_url, avatars_dir,
                                                    settings=settings) or entry.author_photo
     # Status first, verification last: whoever waits for "verified" then sees the final status.
-    _settle_status(store, settings, entry)
+    judged = screening.judge_linkback(settings, replace(entry, **{
+        k: v for k, v in changes.items() if k in ("author_name", "author_url", "body_source")}))
+    if judged is not None:
+        screening.mark_spam(store, entry.id, judged)
+    else:
+        _settle_status(store, settings, entry)
     store.update(entry.id, **changes)
     return Outcome(entry.id, "verified")
 

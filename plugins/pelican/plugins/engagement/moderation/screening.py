@@ -77,24 +77,25 @@ def judge_comment(ctx: _Context, submission: _Submission, token: str, ip_hash: s
     return judged
 
 
-def judge_linkback(config: SiteConfig, entry: Entry, permalink: str) -> rules.Verdict | None:
-    """The strongest verdict on a verified linkback (disallowed keys, Akismet), or None."""
-    settings = config.engagement
+def judge_linkback(settings: EngagementSettings, entry: Entry) -> rules.Verdict | None:
+    """The disallowed-keys verdict on a verified linkback (its source, author and excerpt), or None."""
     candidate = rules.Candidate(
         name=entry.author_name, website=entry.author_url, body_source=entry.body_source,
         ip_hash=entry.ip_hash, source_url=entry.source_url,
     )
     verdicts = [v for v in rules.check(settings, candidate) if v.rule == "disallowed"]
-    if not verdicts and akismet.enabled(settings):
-        fields = akismet.fields_for(
-            config, kind=entry.kind, name=entry.author_name or entry.blog_name or "",
-            email=None, website=entry.source_url, body=entry.body_source, permalink=permalink,
-            context={},
-        )
-        found = akismet.verdict(settings, fields)
-        if found is not None:
-            verdicts.append(found)
-    return rules.settle(verdicts, "pending")[1]
+    return verdicts[0] if verdicts else None
+
+
+def hidden_link(reason: str) -> rules.Verdict:
+    """The verdict on a linkback whose source hides its link to us (or is a link farm)."""
+    return rules.Verdict("spam", "hidden-link", reason)
+
+
+def mark_spam(store: Store, entry_id: int, verdict: rules.Verdict) -> Entry:
+    """Move a stored entry to spam because of ``verdict`` (kept, recoverable, logged)."""
+    store.update(entry_id, moderation_reason=verdict.reason)
+    return store.set_status(entry_id, "spam", actor=rules.ACTOR, detail=verdict.reason)
 
 
 def replayed_token() -> rules.Verdict:
