@@ -18,6 +18,7 @@ echoed, so the reader can send it again. No cookie is involved.
 from __future__ import annotations
 
 import hashlib
+import secrets
 import time
 from dataclasses import dataclass
 
@@ -64,8 +65,13 @@ def _subject(thread: str) -> str:
 
 
 def issue(secret: str, thread: str, *, now: float | None = None) -> str:
-    """A token for the form of ``thread``, stamped with the current time."""
-    return _Signer(secret, now).sign(_subject(thread)).decode("ascii")
+    """A token for the form of ``thread``, stamped with the current time.
+
+    A random part makes every token unique: two readers of one article in the same second must not
+    share a token, since a token counts once.
+    """
+    value = f"{_subject(thread)}-{secrets.token_urlsafe(9)}"
+    return _Signer(secret, now).sign(value).decode("ascii")
 
 
 def check(secret: str, settings: EngagementSettings, token: str, thread: str, *,
@@ -84,7 +90,7 @@ def check(secret: str, settings: EngagementSettings, token: str, thread: str, *,
         value, stamped = signer.unsign(token, return_timestamp=True)
     except (BadTimeSignature, BadSignature):
         return TokenCheck(Verdict("spam", RULE, "the form token is forged or damaged"))
-    if value.decode("ascii", "replace") != _subject(thread):
+    if value.decode("ascii", "replace").split("-", 1)[0] != _subject(thread):
         return TokenCheck(Verdict("spam", RULE, "the form token belongs to another article"))
     age = (now if now is not None else time.time()) - stamped.timestamp()
     if age > settings.FORM_TOKEN_MAX_AGE:
