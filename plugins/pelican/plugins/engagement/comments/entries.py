@@ -46,6 +46,8 @@ class PublicEntry:
     mention_type: str | None
     body_html: str
     created_at: datetime
+    #: The site's author replying (the moderation page's "Approve and reply"); the thread marks it.
+    by_author: bool = False
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> PublicEntry:
@@ -69,12 +71,14 @@ class PublicEntry:
             mention_type=record.get("mention_type"),
             body_html=record.get("body_html") or "",
             created_at=created,
+            by_author=bool(record.get("by_author", False)),
         )
 
     @classmethod
     def from_entry(cls, entry: Any) -> PublicEntry:
         """From a store :class:`~pelican.plugins.engagement.store.Entry`, without its private fields."""
-        data = {name: getattr(entry, name) for name in _PUBLIC_FIELDS}
+        data = {name: getattr(entry, name) for name in _PUBLIC_FIELDS if name != "by_author"}
+        data["by_author"] = bool(getattr(entry, "by_author", False))
         data.update(author_name=data["author_name"] or "Anonymous", author_url=data["author_url"] or None,
                     author_photo=data["author_photo"] or None, body_html=data["body_html"] or "")
         return cls(**data)
