@@ -152,3 +152,28 @@ def test_forget_deletes_a_persons_comments(run, db: Store) -> None:
     result = run("forget", "gone@example.org", "--yes")
     assert "Deleted 1 entries" in result.output
     assert [e.id for e in db.list(status=None)] == [kept]
+
+
+def test_stats_counts_states_and_rules(run, db: Store) -> None:
+    add(db, "held one", moderation_reason="max-links: 3 links (more than 2)")
+    add(db, "spam one", status="spam", moderation_reason="disallowed: “viagra” in the text")
+    add(db, "plain")
+    result = run("moderate", "stats")
+    assert result.exit_code == 0, result.output
+    pending = next(line for line in result.output.splitlines() if line.startswith("pending"))
+    assert pending.split()[1:] == ["2", "2"]
+    assert "max-links" in result.output and "disallowed" in result.output
+    data = json.loads(run("moderate", "stats", "--json").output)
+    assert data["last_7_days"]["rules"]["disallowed"] == {"spam": 1}
+
+
+def test_bulk_approve_updates_the_pages_once(run, db: Store, monkeypatch) -> None:
+    from pelican.plugins.engagement.comments import rebuild
+
+    calls: list[set[str]] = []
+    monkeypatch.setattr(rebuild, "rebuild_threads", lambda config, threads: calls.append(set(threads)))
+    ids = [add(db, f"entry {n}") for n in range(5)]
+    result = run("moderate", "approve", *map(str, ids))
+    assert result.exit_code == 0, result.output
+    assert calls == [{THREAD}]
+    assert {db.require(i).status for i in ids} == {"approved"}

@@ -1,0 +1,111 @@
+"""Akismet against a stand-in server on loopback speaking its REST API (comment-check, submit-spam,
+submit-ham): spam is kept as spam, a timeout or an error holds the comment, decisions are reported."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+import requests
+from werkzeug.wrappers import Request, Response
+
+from tests.support.endpoint import built_site, comment_fields, start_endpoint
+from tests.support.servers import serve_wsgi
+
+__all__ = ["built_site", "start_endpoint"]
+KEY = "abc123def456"
+
+
+@dataclass
+class StandIn:
+    """Akismet's three calls; ``verdict`` picks comment-check's answer: true, false, slow, error, invalid."""
+
+    url: str = ""
+    verdict: str = "false"
+    calls: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        form = request.form.to_dict()
+        self.calls.append((request.path, form))
+        if form.get("api_key") != KEY:
+            return Response("invalid", headers={"X-akismet-debug-help": "bad key"})(environ, start_response)
+        if request.path == "/1.1/comment-check":
+            if self.verdict == "slow":
+                time.sleep(3)
+                return Response("false")(environ, start_response)
+            if self.verdict == "error":
+                return Response("oops", status=500)(environ, start_response)
+            if self.verdict == "invalid":
+                return Response("invalid", headers={"X-akismet-debug-help": "Empty user_ip"})(environ,
+                                                                                            start_response)
+            return Response(self.verdict)(environ, start_response)
+        if request.path in ("/1.1/submit-spam", "/1.1/submit-ham"):
+            return Response("Thanks for making the web a better place.")(environ, start_response)
+        return Response("not found", status=404)(environ, start_response)
+
+
+@pytest.fixture
+def akismet() -> Iterator[StandIn]:
+    stand_in = StandIn()
+    with serve_wsgi(stand_in) as url:
+        stand_in.url = url
+        yield stand_in
+
+
+def _endpoint(start_endpoint, akismet: StandIn, **extra):
+    return start_endpoint(AKISMET_KEY=KEY, AKISMET_URL=akismet.url, AKISMET_TIMEOUT=1.0,
+                          ALLOWED_PRIVATE_HOSTS=["127.0.0.1"], **extra)
+
+
+def _post(endpoint, **fields) -> int:
+    answer = requests.post(f"{endpoint.url}/api/comments", json=comment_fields(**fields),
+                           headers={"User-Agent": "Test Browser 1.0"}, timeout=10)
+    assert answer.status_code == 201  # acknowledged in every case below
+    return answer.json()["id"]
+
+
+def test_spam_verdict_keeps_the_comment_as_spam(start_endpoint, akismet: StandIn) -> None:
+    akismet.verdict = "true"
+    endpoint = _endpoint(start_endpoint, akismet)
+    entry = endpoint.store.require(_post(endpoint, body="Buy now"))
+    assert entry.status == "spam" and entry.moderation_reason == "akismet: Akismet says spam"
+    path, sent = akismet.calls[0]
+    assert path == "/1.1/comment-check"
+    assert sent["comment_content"] == "Buy now" and sent["user_ip"] == "127.0.0.1"
+    assert sent["user_agent"] == "Test Browser 1.0" and sent["comment_type"] == "comment"
+
+
+def test_not_spam_leaves_the_comment_pending(start_endpoint, akismet: StandIn) -> None:
+    endpoint = _endpoint(start_endpoint, akismet)
+    entry = endpoint.store.require(_post(endpoint))
+    assert entry.status == "pending" and entry.moderation_reason is None
+
+
+@pytest.mark.parametrize("verdict", ["slow", "error", "invalid"])
+def test_unanswered_check_holds_the_comment(start_endpoint, akismet: StandIn, verdict: str) -> None:
+    akismet.verdict = verdict
+    endpoint = _endpoint(start_endpoint, akismet, AUTO_APPROVE_RETURNING=True)
+    entry = endpoint.store.require(_post(endpoint))
+    assert entry.status == "pending" and entry.moderation_reason.startswith("akismet: not checked")
+
+
+def test_moderators_decisions_are_reported_back(start_endpoint, akismet: StandIn) -> None:
+    from pelican.plugins.engagement.moderation import actions
+
+    endpoint = _endpoint(start_endpoint, akismet)
+    missed = _post(endpoint, body="sneaky spam")
+    actions.moderate(endpoint.config, endpoint.store, missed, "spam", actor="test")
+    akismet.verdict = "true"
+    wrongly = _post(endpoint, body="a real reader")
+    actions.moderate(endpoint.config, endpoint.store, wrongly, "approve", actor="test")
+    reports = [(path, form["comment_content"]) for path, form in akismet.calls if "submit" in path]
+    assert reports == [("/1.1/submit-spam", "sneaky spam"), ("/1.1/submit-ham", "a real reader")]
+
+
+def test_without_a_key_nothing_is_sent(start_endpoint, akismet: StandIn) -> None:
+    endpoint = start_endpoint(AKISMET_URL=akismet.url, ALLOWED_PRIVATE_HOSTS=["127.0.0.1"])
+    entry = endpoint.store.require(_post(endpoint))
+    assert akismet.calls == [] and entry.spam_context is None
