@@ -63,7 +63,7 @@ def test_typing_a_query_shows_the_matching_article(browser: Any, indexed: tuple[
     url, _output = indexed
     page, requested = _search_page(browser, url)
     page.locator("#search input").fill("Eliason")
-    page.locator(".pagefind-ui__result").first.wait_for(timeout=15_000)
+    page.locator(".pagefind-ui__result").first.wait_for(timeout=30_000)
     assert _titles(page) == [SMCHAT]
     link = page.locator(".pagefind-ui__result-link").first.get_attribute("href")
     assert link.startswith(f"{url}/2012/08/understanding-is-underused-in-customer-service/")
@@ -76,12 +76,15 @@ def test_typing_a_query_shows_the_matching_article(browser: Any, indexed: tuple[
 def test_a_brand_filter_narrows_the_results(browser: Any, indexed: tuple[str, Path]) -> None:
     url, _output = indexed
     page, _requested = _search_page(browser, url, query="customer")
-    page.locator(".pagefind-ui__result").first.wait_for(timeout=15_000)
+    page.locator(".pagefind-ui__result").first.wait_for(timeout=30_000)
     everything = _titles(page)
     assert len(everything) > 1
+    before = page.inner_text(".pagefind-ui__message")
     page.locator(".pagefind-ui__filter-name", has_text="Brand").click()
     page.get_by_label("JetBlue").check()
-    page.wait_for_function("document.querySelectorAll('.pagefind-ui__result').length === 1", timeout=15_000)
+    page.wait_for_function("m => document.querySelector('.pagefind-ui__message').innerText !== m", arg=before,
+                           timeout=30_000)
+    page.wait_for_function("document.querySelectorAll('.pagefind-ui__result').length === 1", timeout=30_000)
     (only,) = _titles(page)
     assert only in everything
     page.goto(page.locator(".pagefind-ui__result-link").first.get_attribute("href"))
@@ -92,12 +95,12 @@ def test_a_brand_filter_narrows_the_results(browser: Any, indexed: tuple[str, Pa
 def test_the_verdict_filter_reads_as_words(browser: Any, indexed: tuple[str, Path]) -> None:
     url, _output = indexed
     page, _requested = _search_page(browser, url, query="customer")
-    page.locator(".pagefind-ui__result").first.wait_for(timeout=15_000)
+    page.locator(".pagefind-ui__result").first.wait_for(timeout=30_000)
     before = page.inner_text(".pagefind-ui__message")
     page.locator(".pagefind-ui__filter-name", has_text="Verdict").click()
     page.get_by_label("Beast").check()
     page.wait_for_function("m => document.querySelector('.pagefind-ui__message').innerText !== m", arg=before,
-                           timeout=15_000)
+                           timeout=30_000)
     assert page.locator(".pagefind-ui__result").count() >= 1
     for href in [a.get_attribute("href") for a in page.locator(
             ".pagefind-ui__result-link:not(.pagefind-ui__result-nested *)").all()]:
@@ -112,7 +115,7 @@ def test_the_search_page_with_results_is_axe_clean(
 ) -> None:
     url, _output = indexed
     page, _requested = _search_page(browser, url, scheme, query="customer")
-    page.locator(".pagefind-ui__result").first.wait_for(timeout=15_000)
+    page.locator(".pagefind-ui__result").first.wait_for(timeout=30_000)
     page.wait_for_timeout(500)  # excerpts and filter counts settle
     found = Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
     assert [f"{v['id']}: {[n['target'] for n in v['nodes'][:3]]}" for v in found] == []
