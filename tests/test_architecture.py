@@ -8,6 +8,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "plugins" / "pelican" / "plugins" / "engagement"
 DOC = REPO / "docs" / "architecture.md"
+OUTSIDE = {"plugins", "docs", "tests", "bench", "theme", "content"}
 
 
 def _documented_modules() -> set[str]:
@@ -26,6 +27,8 @@ def _documented_modules() -> set[str]:
             listed = re.match(r"- `(\w+)/`", line)
             prefix = listed.group(1) + "/" if listed else package
         for name in re.findall(r"`([\w/]+\.py)`", line):
+            if name.split("/")[0] in OUTSIDE:
+                continue  # a file of the site or the repository, named beside the package
             found.add(name if "/" in name else prefix + name)
     return found
 
