@@ -95,14 +95,15 @@ def test_unfetchable_post_degrades_to_a_link_card_with_a_warning(
     assert not (content / "embeds.json").exists()
 
 
-def test_slow_server_is_cut_off_by_the_timeout(tmp_path: Path, standin) -> None:
-    import time
-
+def test_slow_server_is_cut_off_by_the_timeout(tmp_path: Path, standin,
+                                               caplog: pytest.LogCaptureFixture) -> None:
+    # The stand-in answers after SLOW_SECONDS; with a shorter deadline the fetch gives up and the
+    # post becomes a link card, whatever the machine's speed (no wall-clock assertion).
     base, _app = standin
-    content = article_site(tmp_path, f"{base}/posts/slow")
-    started = time.monotonic()
-    build_lenient(tmp_path, content, **fetch_settings(base, ENGAGEMENT_FETCH_TIMEOUT=0.5))
-    assert time.monotonic() - started < SLOW_SECONDS
+    url = f"{base}/posts/slow"
+    content = article_site(tmp_path, url)
+    build_lenient(tmp_path, content, **fetch_settings(base, ENGAGEMENT_FETCH_TIMEOUT=SLOW_SECONDS / 6))
+    assert any(f"embed {url}" in m and "took too long" in m for m in caplog.messages), caplog.messages
 
 
 def test_strict_build_fails_naming_file_and_line(

@@ -51,7 +51,11 @@ def running(command: list[str], port: int, env: dict[str, str] | None = None) ->
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:  # gunicorn waits for its workers to finish; a busy machine may take a while
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _comment(base: str) -> requests.Response:
