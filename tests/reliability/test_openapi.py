@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.security import hostile
 from tests.support.endpoint import OPEN
 
 CHECKS = [
@@ -36,6 +37,8 @@ CHECKS = [
     response_schema_conformance,
 ]
 EXAMPLES_PER_OPERATION = 15
+EDGES = ("surrogate", "deep", "huge-parent")
+FIELDS = ("thread", "name", "email", "website", "body", "parent", "notify", "source", "target")
 
 
 @pytest.fixture
@@ -98,13 +101,32 @@ def _exercise(operation, base_url: str) -> None:
         database=None,
         suppress_health_check=list(HealthCheck),
     )
-    @given(case=cases, real_thread=st.booleans())
-    def run(case, real_thread: bool) -> None:
+    @given(case=cases, real_thread=st.booleans(), edge=st.sampled_from([None, *EDGES]),
+           where=st.sampled_from(FIELDS))
+    def run(case, real_thread: bool, edge: str | None, where: str) -> None:
         if real_thread:
             _aim_at_a_real_thread(case)
+        if edge is not None:
+            _push_to_the_edge(case, edge, where)
         case.call_and_validate(base_url=base_url, checks=CHECKS, timeout=10)
 
     run()
+
+
+def _push_to_the_edge(case, edge: str, where: str) -> None:
+    """Inputs Hypothesis does not make by itself, put into a generated JSON body: a lone surrogate
+    escape in a field (Hypothesis's text has no surrogates), JSON thousands of levels deep (raw
+    bytes: no JSON writer goes that deep) and a reply ``parent`` beyond 64 bits. The schema's
+    integer bounds (ids, ``offset``, ``page``) make Hypothesis's negative examples cross the others."""
+    if not isinstance(case.body, dict) or case.media_type != "application/json":
+        return  # a form cannot carry a surrogate, and its nesting is flat
+    if edge == "surrogate":
+        case.body[where] = f"{case.body.get(where, '')}\ud800"
+    elif edge == "deep":
+        case.body = hostile.deeply_nested_field({k: v for k, v in case.body.items() if isinstance(v, str)},
+                                                where)
+    elif edge == "huge-parent":
+        case.body["parent"] = 2**64
 
 
 def _aim_at_a_real_thread(case) -> None:

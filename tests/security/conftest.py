@@ -135,6 +135,18 @@ def _post_comments(site: HostileSite) -> None:
     raw = requests.post(site.endpoint_url + "/api/comments", data=raw_json, timeout=30,
                         headers={"Content-Type": "application/json"})
     site.answers.append(("json-bytes", -1, raw.status_code))
+    # Malformed JSON (a lone surrogate, thousands of levels deep) and reply ids beyond 64 bits.
+    fields = {"thread": OPEN, "name": "Edge", "body": "An edge case"}
+    malformed = [hostile.lone_surrogate_json(fields, "body"), hostile.deeply_nested_json(),
+                 hostile.deeply_nested_field(fields, "body")]
+    for body in malformed:
+        raw = requests.post(site.endpoint_url + "/api/comments", data=body, timeout=30,
+                            headers={"Content-Type": "application/json"})
+        site.answers.append(("json-malformed", -1, raw.status_code))
+    for number in hostile.HUGE_NUMBERS:
+        raw = requests.post(site.endpoint_url + "/comments", data=fields | {"parent": str(number)},
+                            allow_redirects=False, timeout=30)
+        site.answers.append(("form-parent", number, raw.status_code))
 
 
 def _send_linkbacks(site: HostileSite, peer: Peer) -> None:

@@ -3,6 +3,8 @@ and every off-site reference points at ``evil.example``, so a browser test can t
 
 from __future__ import annotations
 
+import json
+
 EVIL = "http://evil.example"
 RUN = "window.__pwned=1"
 
@@ -82,3 +84,32 @@ def fields(index: int, body: str, thread: str) -> dict[str, str]:
         "website": WEBSITES[index % len(WEBSITES)],
         "body": body,
     }
+
+
+# --- malformed requests: each must be a 4xx with a sentence, never a 5xx, on every database --------
+
+#: Numbers no entry id, offset or page can be: the edges of 32- and 64-bit integers and beyond
+#: (PostgreSQL's INTEGER id column stops at 2^31-1, SQLite and OFFSET at 2^63-1).
+HUGE_NUMBERS = [2**31, 2**63 - 1, 2**63, -(2**63) - 1, 2**64, 10**30, -(10**30)]
+
+
+def lone_surrogate_json(fields: dict[str, str], field: str) -> bytes:
+    """``fields`` as JSON with the lone surrogate escape ``\\ud800`` inside ``field``'s value
+    (or as a key of its own when ``field`` is not among them)."""
+    document = dict(fields)
+    document[field] = "before\ud800after" if field in document else "x"
+    text = json.dumps(document)  # ensure_ascii: the surrogate travels as "\ud800"
+    if field not in fields:
+        text = text.replace(f'"{field}"', '"key\\udc00"')
+    return text.encode("ascii")
+
+
+def deeply_nested_json(depth: int = 20_000, *, inside: str = "[]") -> bytes:
+    """A JSON document ``depth`` arrays deep (well-formed, small, and fatal to a recursive parser)."""
+    return ("[" * depth + inside + "]" * depth).encode("ascii")
+
+
+def deeply_nested_field(fields: dict[str, str], field: str, depth: int = 20_000) -> bytes:
+    """``fields`` as a JSON object whose ``field`` holds an array ``depth`` levels deep."""
+    head = json.dumps({k: v for k, v in fields.items() if k != field})[:-1]
+    return (head + f', "{field}": ' + "[" * depth + "]" * depth + "}").encode("ascii")

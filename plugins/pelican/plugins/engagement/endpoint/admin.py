@@ -13,7 +13,7 @@ import secrets
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, session, url_for
 
-from pelican.plugins.engagement.endpoint import security
+from pelican.plugins.engagement.endpoint import inputs, security
 from pelican.plugins.engagement.endpoint.admin_queue import build_rows
 from pelican.plugins.engagement.endpoint.context import EndpointContext, endpoint_context
 from pelican.plugins.engagement.endpoint.errors import Refusal
@@ -29,6 +29,8 @@ LOGIN_WINDOW = 15 * 60
 QUEUE_PAGE_SIZE = 50
 #: Entries one bulk request may change (a page, with room to spare).
 BULK_LIMIT = 500
+#: The last page whose offset SQL can still express (OFFSET is a signed 64-bit number).
+LAST_PAGE = inputs.INT64_MAX // QUEUE_PAGE_SIZE
 
 
 def _fingerprint(token: str) -> str:
@@ -101,7 +103,7 @@ def queue() -> Response | str:
     if order not in ("oldest", "newest"):
         raise Refusal(400, "Order by “oldest” or “newest”.")
     query = request.args.get("q", "").strip()[:200]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = inputs.query_int("page", 1, low=1, high=LAST_PAGE)
     found, total = ctx.store.search_queue(
         status=status, query=query, newest_first=order == "newest",
         limit=QUEUE_PAGE_SIZE, offset=(page - 1) * QUEUE_PAGE_SIZE,
@@ -154,7 +156,8 @@ def act(entry_id: int, action: str) -> Response:
     ctx = endpoint_context()
     _require_login(ctx)
     try:
-        outcome = moderation.moderate(ctx.config, ctx.store, entry_id, action, actor="admin")
+        outcome = moderation.moderate(ctx.config, ctx.store, inputs.entry_id(entry_id), action,
+                                      actor="admin")
     except moderation.ModerationError as error:
         raise Refusal(404 if "no entry" in str(error) else 400, str(error)) from None
     return _answer(ctx, outcome.summary(), [entry_id])
@@ -170,7 +173,7 @@ def bulk() -> Response:
         raise Refusal(400, f"Choose what to do with the selected entries: {', '.join(moderation.ACTIONS)}.")
     field = "page_ids" if request.form.get("scope") == "page" else "ids"
     try:
-        ids = [int(value) for value in request.form.getlist(field)]
+        ids = [inputs.entry_id(int(value)) for value in request.form.getlist(field)]
     except ValueError:
         raise Refusal(400, "The selection is not a list of entry numbers.") from None
     if not ids:
@@ -190,7 +193,8 @@ def reply(entry_id: int) -> Response:
     if len(text) > ctx.settings.COMMENT_MAX_LENGTH:
         raise Refusal(400, f"The reply is longer than {ctx.settings.COMMENT_MAX_LENGTH:,} characters.")
     try:
-        outcome, answer = moderation.reply_as_author(ctx.config, ctx.store, entry_id, text, actor="admin")
+        outcome, answer = moderation.reply_as_author(ctx.config, ctx.store, inputs.entry_id(entry_id), text,
+                                                     actor="admin")
     except moderation.ModerationError as error:
         raise Refusal(404 if "no entry" in str(error) else 400, str(error).capitalize() + ".") from None
     message = f"Entry {entry_id} approved and your reply published as {answer.author_name}. {outcome.rebuild}"
@@ -228,8 +232,8 @@ def api_entries() -> Response:
     status = request.args.get("status", "pending")
     if status not in STATUSES:
         raise Refusal(400, f"Unknown status “{status}”; choose one of {', '.join(STATUSES)}.")
-    limit = min(max(request.args.get("limit", QUEUE_PAGE_SIZE, type=int) or QUEUE_PAGE_SIZE, 1), 500)
-    offset = max(request.args.get("offset", 0, type=int) or 0, 0)
+    limit = inputs.query_int("limit", QUEUE_PAGE_SIZE, low=1, high=500)
+    offset = inputs.query_int("offset", 0, low=0, high=inputs.INT64_MAX)
     found = ctx.store.list(status=status, limit=limit, offset=offset)  # oldest first, as the page
     return jsonify({"status": status, "entries": [entry.to_dict(private=True) for entry in found]})
 
@@ -238,7 +242,8 @@ def api_entries() -> Response:
 def api_act(entry_id: int, action: str) -> Response:
     ctx = endpoint_context()
     try:
-        outcome = moderation.moderate(ctx.config, ctx.store, entry_id, action, actor="admin-api")
+        outcome = moderation.moderate(ctx.config, ctx.store, inputs.entry_id(entry_id), action,
+                                      actor="admin-api")
     except moderation.ModerationError as error:
         raise Refusal(404 if "no entry" in str(error) else 400, str(error)) from None
     status = None if action == "delete" else outcome.entry.status

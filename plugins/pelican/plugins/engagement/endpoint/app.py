@@ -20,6 +20,7 @@ from pelican.plugins.engagement.endpoint import (
     admin,
     comments,
     errors,
+    inputs,
     linkbacks,
     openapi,
     security,
@@ -82,6 +83,7 @@ def create_app(config: SiteConfig, *, store: Store | None = None) -> Flask:
         n = settings.TRUSTED_PROXIES
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)  # type: ignore[method-assign]
     errors.register(app)
+    app.before_request(inputs.refuse_nul_in_address)
     app.after_request(security.add_security_headers)
     register_blueprints(app)
     from pelican.plugins.engagement.social import worker as social_worker

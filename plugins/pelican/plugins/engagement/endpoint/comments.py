@@ -21,7 +21,7 @@ from typing import Any
 
 from flask import Blueprint, Request, Response, current_app, jsonify, redirect, render_template, request
 
-from pelican.plugins.engagement.endpoint import security
+from pelican.plugins.engagement.endpoint import inputs, security
 from pelican.plugins.engagement.endpoint.context import EndpointContext, endpoint_context
 from pelican.plugins.engagement.endpoint.errors import Refusal
 from pelican.plugins.engagement.endpoint.submission import (
@@ -166,9 +166,7 @@ def post_json() -> tuple[Response, int]:
     ctx = endpoint_context()
     if not request.is_json:
         raise Refusal(415, "Send the comment as JSON (Content-Type: application/json).")
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise Refusal(400, "The request body is not a JSON object.")
+    data = inputs.json_object(request)
     _housekeeping(ctx)
     try:
         entry, _thread = accept_comment(ctx, data, security.client_address(request), _client(request))

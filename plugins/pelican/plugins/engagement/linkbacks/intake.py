@@ -87,6 +87,8 @@ def check_url(url: str, what: str, fault: int) -> str:
         raise Rejected(f"The {what} URL is missing.", fault=fault)
     if len(url) > MAX_URL_LENGTH:
         raise Rejected(f"The {what} URL is longer than {MAX_URL_LENGTH} characters.", fault=fault)
+    if any(ord(ch) < 0x20 or ch == "\x7f" for ch in url):
+        raise Rejected(f"The {what} URL contains a control character.", fault=fault)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise Rejected(f"The {what} URL must be an absolute http or https URL.", fault=fault)
@@ -263,5 +265,6 @@ def _same_url(source: str, target: str) -> bool:
 
 def _limit(text: str | None, length: int) -> str:
     """A ping's field cut to its column: names and titles on one line, an excerpt as written."""
-    text = (text or "").strip() if length > 500 else " ".join((text or "").split())
+    text = (text or "").replace("\x00", "")  # a NUL is no text, and PostgreSQL refuses it
+    text = text.strip() if length > 500 else " ".join(text.split())
     return text[:length]

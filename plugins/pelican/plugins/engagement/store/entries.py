@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from pelican.plugins.engagement.store.base import StoreBase
 from pelican.plugins.engagement.store.log import record_action
 from pelican.plugins.engagement.store.records import ENTRY_COLUMNS, Entry, NewEntry, StoreError, utcnow
-from pelican.plugins.engagement.store.schema import STATUSES, entries
+from pelican.plugins.engagement.store.schema import MAX_ID, STATUSES, entries
 
 # Built once: building the statement (and its cache key) per comment cost more than running it.
 _ENTRY_INSERT_RETURNING = entries.insert().returning(*entries.c)
@@ -87,6 +87,8 @@ class EntryQueries(StoreBase):
             return Entry.from_row(row), False
 
     def get(self, entry_id: int) -> Entry | None:
+        if not -MAX_ID <= entry_id <= MAX_ID:  # no row has it; PostgreSQL would raise, not answer
+            return None
         with self.read() as conn:
             row = conn.execute(select(entries).where(entries.c.id == entry_id)).first()
         return Entry.from_row(row) if row else None

@@ -31,6 +31,10 @@ metadata = MetaData()
 #: head of ``migrations/versions``.
 SCHEMA_REVISION = "0004"
 
+#: The largest id an INTEGER key holds on every backend (32 bits on PostgreSQL, 64 on SQLite): an
+#: id beyond it can name no row, and the database driver would raise instead of finding nothing.
+MAX_ID = 2**31 - 1
+
 #: Entry kinds and states, in the order the CLI lists them.
 #: "mastodon" and "bluesky" are replies (``mention_type`` "reply") and reactions ("like", "repost")
 #: read back from a syndicated post by ``engagement backfeed``.
