@@ -132,3 +132,12 @@ def _csrf(session: requests.Session, live: Endpoint) -> str:
     page = session.get(live.url + "/admin/", timeout=10).text
     found = re.search(r'name="csrf" value="([^"]+)"', page)
     return found.group(1) if found else ""
+
+
+@pytest.mark.parametrize("number", [2**31, 2**63, 10**30, -(10**30)])
+def test_bulk_moderation_of_ids_beyond_the_id_column_is_a_400(live: Endpoint, number: int) -> None:
+    session = requests.Session()
+    session.post(live.url + "/admin/login", data={"token": TOKEN}, timeout=10)
+    answer = session.post(f"{live.url}/admin/bulk", timeout=10, headers={"Accept": "application/json"},
+                          data={"csrf": _csrf(session, live), "action": "approve", "ids": [str(number)]})
+    assert "entry" in _refused_with_a_sentence(answer)
