@@ -25,7 +25,7 @@ QUICK_SIZES = (100, 500)
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true",
-                        help=f"build sizes {QUICK_SIZES} instead of {DEFAULT_SIZES}, fewer requests")
+                        help=f"build sizes {QUICK_SIZES} instead of {DEFAULT_SIZES}, shorter endpoint rounds")
     parser.add_argument("--sizes", type=_sizes, default=None,
                         help="comma-separated article counts for the build section, e.g. 1000,5000")
     parser.add_argument("--comments", type=int, default=5, metavar="M",
@@ -34,10 +34,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="repetitions of every measurement (default 3; the median is shown)")
     parser.add_argument("--only", type=_sections, default=SECTIONS,
                         help=f"comma-separated sections to run: {','.join(SECTIONS)}")
-    parser.add_argument("--requests", type=int, default=None,
-                        help="most requests per endpoint round (default 2000, 300 with --quick)")
     parser.add_argument("--seconds", type=float, default=None,
-                        help="longest endpoint round in seconds (default 10, 4 with --quick)")
+                        help="length of each endpoint round in seconds, whole (default 6, 2 with --quick)")
     parser.add_argument("--workdir", type=Path, default=REPO / ".bench",
                         help="where sites, virtualenvs and logs go (default .bench/)")
     parser.add_argument("--docs", type=Path, default=REPO / "docs" / "benchmarks.md",
@@ -51,10 +49,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.sizes is None:
         args.sizes = QUICK_SIZES if args.quick else DEFAULT_SIZES
-    if args.requests is None:
-        args.requests = 300 if args.quick else 2000
     if args.seconds is None:
-        args.seconds = 4.0 if args.quick else 10.0
+        args.seconds = 2.0 if args.quick else 6.0
     if args.runs < 1 or args.comments < 0:
         parser.error("--runs must be at least 1 and --comments not negative")
     if args.profile:

@@ -19,6 +19,7 @@ from bench.pelican_runs import BuildFailed, Checkout, build_once, prepare, run_p
 from bench.servers import ServerFailed
 from bench.sitegen import Site, generate
 from bench.stats import Figure, Row
+from bench.wrk import WrkUnavailable
 
 SHOWCASE_ARTICLES = 12
 #: The site's origin as the endpoint sees it (the Origin header our clients send); nothing listens.
@@ -194,9 +195,9 @@ class Suite:
             settings = build_once(Checkout(site, "ours"), site_url=ENDPOINT_SITE_URL)
             rounds, isso_version = endpoint_section.measure(
                 site, settings, ENDPOINT_SITE_URL, self.args.workdir, runs=self.args.runs,
-                max_requests=self.args.requests, max_seconds=self.args.seconds, progress=progress,
+                max_seconds=self.args.seconds, progress=progress,
                 profile=self.args.profile)
-        except (BuildFailed, IssoUnavailable, ServerFailed) as error:
+        except (BuildFailed, IssoUnavailable, ServerFailed, WrkUnavailable) as error:
             progress(str(error))
             return [Row(endpoint_section.SECTION, "GET/POST", missing=_first_line(error))]
         return endpoint_section.rows(rounds, isso_version)

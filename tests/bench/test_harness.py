@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from bench import report
-from bench.load import run_round
+from bench import report, wrk
 from bench.sitegen import article_specs, generate
 from bench.stats import Figure, Row, percentile, ratio_at_most
 
@@ -86,22 +88,38 @@ def test_docs_block_is_replaced_and_the_prose_kept(tmp_path: Path) -> None:
     assert text.startswith("# Benchmarks") and text.endswith("More prose.\n")
 
 
-def test_load_round_counts_statuses_and_stops_at_the_request_bound() -> None:
+def _recording_server(answer: Callable[[Request], Response]) -> Iterator[tuple[str, list[bytes]]]:
+    bodies: list[bytes] = []
+
     @Request.application
     def app(request: Request) -> Response:
-        return Response("ok" if request.args.get("n", "0") != "3" else "no", status=200
-                        if request.args.get("n") != "3" else 500)
+        bodies.append(request.get_data())
+        return answer(request)
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        result = run_round(f"http://127.0.0.1:{server.server_port}",
-                           lambda n: ("GET", f"/?n={n}", None, {}), clients=4, max_requests=40,
-                           max_seconds=30)
+        yield f"http://127.0.0.1:{server.server_port}", bodies
     finally:
         server.shutdown()
         thread.join(timeout=5)
-    assert result.statuses == {200: 39, 500: 1}
-    assert (result.ok, result.server_errors, result.failures) == (39, 1, 0)
-    assert len(result.latencies) == 40
+
+
+@pytest.mark.skipif(not Path(wrk.WRK).is_file(), reason="wrk is not installed (apt-get install wrk)")
+def test_wrk_round_sends_a_different_body_each_time_and_counts_statuses() -> None:
+    template = json.dumps({"name": f"reader {wrk.PLACEHOLDER}", "text": "café — 100% \\ \"quoted\""})
+    with contextlib.contextmanager(_recording_server)(
+            lambda request: Response("", status=201 if b"-3\"" not in request.get_data() else 500)
+    ) as (url, bodies):
+        result = wrk.run_round(url, wrk.Request("POST", "/c", {"Content-Type": "application/json"},
+                                                (template,)), connections=2, threads=2, seconds=1)
+    decoded = [json.loads(body) for body in bodies]
+    assert decoded and all(item["text"] == "café — 100% \\ \"quoted\"" for item in decoded)
+    names = [item["name"] for item in decoded]
+    assert len(set(names)) == len(names)
+    # Requests still in flight when the round ends reach the server but are not counted as answered.
+    assert 0 < result.answered <= len(bodies)
+    assert result.server_errors == 2  # "0-3" and "1-3": request 3 of each wrk thread
+    assert result.ok == result.answered - 2
+    assert result.percentiles[99] >= result.percentiles[50] > 0
