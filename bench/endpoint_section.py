@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from bench import isso
-from bench.servers import ServerFailed, gunicorn
+from bench.servers import gunicorn
 from bench.sitegen import COMMENT_TEXTS, Site, article_specs
 from bench.stats import Figure, Row, ratio_at_least, ratio_at_most, value_at_most
 from bench.wrk import PLACEHOLDER, Request, WrkResult, run_round
@@ -47,7 +47,7 @@ OURS, OURS_SYNC, ISSO = "ours", "ours (sync workers)", "isso"
 SERVERS = (OURS, OURS_SYNC, ISSO)
 WARM_UP_SECONDS = 1.0
 #: Answers a warm-up round must get (a few per connection), and how long warming up may take.
-WARM_UP_ANSWERS = 4 * CLIENTS
+WARM_UP_ANSWERS = 2 * CLIENTS
 WARM_UP_LIMIT = 60.0
 
 
@@ -122,14 +122,14 @@ def _round(server: Server, request: Request, seconds: float, workdir: Path) -> W
 
 
 def _warm_up(server: Server, workdir: Path) -> None:
-    """Short rounds until every connection got answers: each worker's first request pays for imports,
-    the thread manifest and caches (seconds on a loaded machine), which no round should measure."""
+    """Short rounds until a few answers came back: each worker's first request pays for imports,
+    the thread manifest and caches (seconds on a loaded machine), which no round should measure.
+    A server still silent after the limit is measured anyway: its rounds then show it."""
     deadline = time.monotonic() + WARM_UP_LIMIT
     for request in (server.read, server.post):
-        while _round(server, request, WARM_UP_SECONDS, workdir).ok < WARM_UP_ANSWERS:
-            if time.monotonic() > deadline:
-                raise ServerFailed(f"{server.name} answered fewer than {WARM_UP_ANSWERS} requests in "
-                                   f"{WARM_UP_LIMIT:.0f} s of warm-up")
+        answered = 0
+        while answered < WARM_UP_ANSWERS and time.monotonic() < deadline:
+            answered += _round(server, request, WARM_UP_SECONDS, workdir).ok
 
 
 def drive(servers: list[Server], *, runs: int, max_seconds: float, workdir: Path,
