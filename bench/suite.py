@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import approval_section, build_section, deploy_section, endpoint_section, pageweight
+from bench import approval_section, build_section, bulk_section, deploy_section, endpoint_section, pageweight
 from bench.cli import progress
 from bench.isso import IssoUnavailable
 from bench.pelican_runs import BuildFailed, Checkout, build_once, prepare, run_pelican
@@ -25,7 +25,7 @@ SHOWCASE_ARTICLES = 12
 #: The site's origin as the endpoint sees it (the Origin header our clients send); nothing listens.
 ENDPOINT_SITE_URL = "http://127.0.0.1:8000"
 #: Seconds the other sections need at the default sizes, kept free when the builds share the budget.
-RESERVED = {"approval": 20.0, "endpoint": 130.0, "weight": 30.0}
+RESERVED = {"approval": 35.0, "endpoint": 130.0, "weight": 30.0}
 
 
 def _first_line(error: Exception) -> str:
@@ -170,7 +170,18 @@ class Suite:
         except (BuildFailed, approval_section.ApprovalFailed) as error:
             progress(str(error))
             return [Row(approval_section.SECTION, f"{articles:,} articles", missing=_first_line(error))]
-        return approval_section.rows(times, full, label) + self._live(site, checkout, settings, times)
+        return (approval_section.rows(times, full, label) + self._bulk(site, checkout, settings, times)
+                + self._live(site, checkout, settings, times))
+
+    def _bulk(self, site: Site, checkout: Checkout, settings: Path,
+              times: approval_section.ApprovalTimes) -> list[Row]:
+        """500 entries on 50 threads approved at once (CLI and the page's bulk action)."""
+        try:
+            bulk = bulk_section.measure(site, checkout.output, settings, progress)
+        except approval_section.ApprovalFailed as error:
+            progress(str(error))
+            return [Row(approval_section.SECTION, "bulk approval", missing=_first_line(error))]
+        return bulk_section.rows(bulk, Figure.of(times.cli, "s"))
 
     def _live(self, site: Site, checkout: Checkout, settings: Path,
               times: approval_section.ApprovalTimes) -> list[Row]:

@@ -186,7 +186,9 @@ def _parse(stdout: str, stderr: str, returncode: int, wall: float) -> WrkResult:
         raise WrkUnavailable(f"wrk exited {returncode} without its summary:\n"
                              f"{stdout[-1000:]}{stderr[-1000:]}")
     data = json.loads(line[len(MARKER):])
-    return WrkResult(seconds=data["duration_us"] / 1e6 or wall,
-                     statuses={int(k): v for k, v in data["statuses"].items()},
-                     failures=data["failures"],
-                     percentiles={50: data["p50_us"] / 1000, 99: data["p99_us"] / 1000})
+    statuses = {int(k): v for k, v in data["statuses"].items()}
+    # wrk's empty histogram says 0: a round without answers has no latency to show.
+    percentiles = ({50: data["p50_us"] / 1000, 99: data["p99_us"] / 1000} if statuses
+                   else {50: float("nan"), 99: float("nan")})
+    return WrkResult(seconds=data["duration_us"] / 1e6 or wall, statuses=statuses,
+                     failures=data["failures"], percentiles=percentiles)
