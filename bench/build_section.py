@@ -19,7 +19,7 @@ from bench.pelican_runs import (
     Checkout,
     prepare,
     restore_cache,
-    run_pelican,
+    run_pelican_measured,
     save_cache,
     touch_one_article,
 )
@@ -29,6 +29,10 @@ from bench.stats import Figure, Row, Target, ratio_at_most
 SECTION = "1 build"
 OUR_OVERHEAD_LIMIT = 1.15
 WARM_SPEEDUP = 2.0
+#: Issue 16's footprint targets, ours ÷ bare Pelican.
+OUTPUT_BYTES_LIMIT = 2.0
+OUTPUT_FILES_LIMIT = 1.6
+PEAK_RSS_LIMIT = 1.5
 
 
 @dataclass
@@ -43,6 +47,8 @@ class BuildTimes:
     warm_missing: str = ""
     #: (bytes, files) of each variant's output after its last build.
     output: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: Peak resident memory (bytes) of each build, by (variant, "cold" | "warm").
+    peak_rss: dict[tuple[str, str], list[int]] = field(default_factory=dict)
 
     def figure(self, variant: str, kind: str) -> Figure:
         return Figure.of(self.runs[(variant, kind)], "s")
@@ -66,8 +72,9 @@ def measure(site: Site, runs: int, progress: Callable[[str], None],
         started = time.monotonic()
         for kind in kinds:
             for variant, checkout in checkouts.items():
-                seconds = _build(checkout, kind, cache)
+                seconds, rss = _build(checkout, kind, cache)
                 times.runs.setdefault((variant, kind), []).append(seconds)
+                times.peak_rss.setdefault((variant, kind), []).append(rss)
                 progress(f"build {site.articles} {variant} {kind} run {run + 1}/{runs}: {seconds:.2f} s")
         round_seconds = time.monotonic() - started
         times.output = {variant: output_size(checkout.output) for variant, checkout in checkouts.items()}
@@ -84,17 +91,18 @@ def output_size(folder: Path) -> tuple[int, int]:
     return sum(path.stat().st_size for path in files), len(files)
 
 
-def _build(checkout: Checkout, kind: str, cache: bool) -> float:
+def _build(checkout: Checkout, kind: str, cache: bool) -> tuple[float, int]:
+    """One build: (seconds, peak resident bytes)."""
     if kind == "cold":
         settings = prepare(checkout, load_cache=False, cache=cache)
-        seconds = run_pelican(checkout, settings)
+        measured = run_pelican_measured(checkout, settings)
         if cache:
             save_cache(checkout)  # what the CI job's cache step keeps
-        return seconds
+        return measured
     settings = prepare(checkout, load_cache=True)
     restore_cache(checkout)
     touch_one_article(checkout)
-    return run_pelican(checkout, settings)
+    return run_pelican_measured(checkout, settings)
 
 
 def rows(times: BuildTimes) -> list[Row]:
@@ -108,12 +116,13 @@ def rows(times: BuildTimes) -> list[Row]:
         cold.notes.append("output: " + ", ".join(
             f"{variant} {size / 1e6:.1f} MB in {count:,} files"
             for variant, (size, count) in sorted(times.output.items())))
+    footprint = _footprint_rows(times, n)
     done = len(times.runs[("ours", "cold")])
     if done < times.requested_runs:
         cold.notes.append(f"{done} of {times.requested_runs} runs: the time budget (--budget) ran out")
     if ("ours", "warm") not in times.runs:
         return [cold, Row(SECTION, f"{n}, warm cache after fresh checkout", target=warm_target,
-                          missing=times.warm_missing or "not measured")]
+                          missing=times.warm_missing or "not measured"), *footprint]
     return [
         cold,
         Row(SECTION, f"{n}, warm cache after fresh checkout", times.figure("ours", "warm"),
@@ -124,7 +133,28 @@ def rows(times: BuildTimes) -> list[Row]:
             target=warm_target),
         Row(SECTION, f"{n}, bare warm vs bare cold", times.figure("bare", "warm"),
             times.figure("bare", "cold"), ours_label="bare warm", baseline_label="bare cold"),
+        *footprint,
     ]
+
+
+def _footprint_rows(times: BuildTimes, n: str) -> list[Row]:
+    """Output bytes and files after the cold build, and every cold build's peak memory."""
+    label = "bare Pelican, simple theme"
+    out: list[Row] = []
+    if {"ours", "bare"} <= set(times.output):
+        (ours_bytes, ours_files), (bare_bytes, bare_files) = times.output["ours"], times.output["bare"]
+        out.append(Row(SECTION, f"{n}, output bytes", Figure.of([ours_bytes / 1e6], "MB"),
+                       Figure.of([bare_bytes / 1e6], "MB"), baseline_label=label,
+                       target=ratio_at_most(OUTPUT_BYTES_LIMIT)))
+        out.append(Row(SECTION, f"{n}, output files", Figure.of([ours_files], "files"),
+                       Figure.of([bare_files], "files"), baseline_label=label,
+                       target=ratio_at_most(OUTPUT_FILES_LIMIT)))
+    if ("ours", "cold") in times.peak_rss and ("bare", "cold") in times.peak_rss:
+        out.append(Row(SECTION, f"{n}, peak memory of the cold build (RSS)",
+                       Figure.of([b / 1e6 for b in times.peak_rss[("ours", "cold")]], "MB"),
+                       Figure.of([b / 1e6 for b in times.peak_rss[("bare", "cold")]], "MB"),
+                       baseline_label=label, target=ratio_at_most(PEAK_RSS_LIMIT)))
+    return out
 
 
 def failure(error: BuildFailed) -> str:

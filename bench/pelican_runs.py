@@ -98,8 +98,10 @@ def settings_text(checkout: Checkout, *, load_cache: bool, cache: bool = True,
         if endpoint_url is not None:
             lines.append(f"ENGAGEMENT_ENDPOINT_URL = {endpoint_url!r}")
     else:
-        # The simple theme has no 404 template; everything else is the same site.
-        lines += ['THEME = "simple"', "PLUGINS = []", "TEMPLATE_PAGES = {}"]
+        # The simple theme has no 404 or search template (and bare Pelican no search index);
+        # everything else is the same site.
+        lines += ['THEME = "simple"', "PLUGINS = []", "TEMPLATE_PAGES = {}",
+                  'DIRECT_TEMPLATES = [t for t in DIRECT_TEMPLATES if t != "search"]']
     return "\n".join(lines) + "\n"
 
 
@@ -146,6 +148,13 @@ def run_pelican(checkout: Checkout, settings: Path, *, profile: Path | None = No
 
     With ``profile`` the build runs under pyinstrument, its call tree written there.
     """
+    return run_pelican_measured(checkout, settings, profile=profile)[0]
+
+
+def run_pelican_measured(checkout: Checkout, settings: Path, *, profile: Path | None = None
+                         ) -> tuple[float, int]:
+    """Like :func:`run_pelican`; also the build's peak resident memory in bytes (the kernel's
+    accounting of that one process, read with ``wait4``)."""
     log = checkout.root / "pelican.log"
     command = [str(PELICAN), str(checkout.content), "-o", str(checkout.output), "-s", str(settings),
                "--fatal", "errors"]
@@ -155,17 +164,20 @@ def run_pelican(checkout: Checkout, settings: Path, *, profile: Path | None = No
         command = pyinstrument_command(command, profile)
     started = time.perf_counter()
     with log.open("w", encoding="utf-8") as handle:
-        result = subprocess.run(command, stdout=handle, stderr=subprocess.STDOUT, cwd=checkout.root,
-                                env={**os.environ, "COLUMNS": "200"}, check=False)
+        process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, cwd=checkout.root,
+                                   env={**os.environ, "COLUMNS": "200"})
+        _pid, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
-    if result.returncode != 0 or not (checkout.output / "index.html").is_file():
+    returncode = os.waitstatus_to_exitcode(status)
+    process.returncode = returncode  # reaped here: keep Popen from waiting for it again
+    if returncode != 0 or not (checkout.output / "index.html").is_file():
         lines = log.read_text("utf-8", "replace").splitlines()
         what = (f"{checkout.variant} build of {checkout.site.articles} articles failed "
-                f"(exit {result.returncode})")
+                f"(exit {returncode})")
         last = next((line.strip() for line in reversed(lines) if "Error" in line or "CRITICAL" in line), "")
         raise BuildFailed(f"{what}; log {log}:\n" + "\n".join(lines[-15:]),
                           f"{what}: {' '.join(last.split()[:20])}")
-    return elapsed
+    return elapsed, usage.ru_maxrss * 1024  # Linux counts kilobytes
 
 
 def build_once(checkout: Checkout, *, site_url: str | None = None, endpoint_url: str | None = None
