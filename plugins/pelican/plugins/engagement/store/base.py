@@ -36,7 +36,8 @@ class StoreBase:
     def write(self) -> Iterator[Connection]:
         """A write transaction, committed (durably) when the block ends without error."""
         with self.engine.connect() as connection:
-            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+            # sqlite_poll_lock: wait for the write lock in short retries (store/engine.py).
+            connection = connection.execution_options(sqlite_begin="IMMEDIATE", sqlite_poll_lock=True)
             with connection.begin():
                 yield connection
 

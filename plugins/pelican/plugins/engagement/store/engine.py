@@ -3,7 +3,9 @@
 Write transactions on SQLite start with ``BEGIN IMMEDIATE``: two processes that both read and then
 write would otherwise deadlock on the lock upgrade and one of them would fail with "database is
 locked" instead of waiting its turn. A writer waits for that lock by retrying every millisecond or
-two (:func:`begin_immediate`), not by SQLite's growing sleeps.
+two (:func:`begin_immediate`, for ``Store.write``), not by SQLite's growing sleeps. Migrations keep
+SQLite's own busy handler: concurrent instances migrating a fresh store were seen to collide on
+Alembic's batch table copy with the short retries (tests/reliability/test_instances.py).
 """
 
 from __future__ import annotations
@@ -37,8 +39,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        if mode == "IMMEDIATE":
+        options = connection.get_execution_options()
+        mode = options.get("sqlite_begin", "DEFERRED")
+        if mode == "IMMEDIATE" and options.get("sqlite_poll_lock"):
             begin_immediate(connection)
         else:
             connection.exec_driver_sql(f"BEGIN {mode}")
