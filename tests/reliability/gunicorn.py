@@ -75,6 +75,12 @@ class Gunicorn:
     url: str = ""
 
     def start(self) -> str:
+        self.launch()
+        self._wait_healthy()
+        return self.url
+
+    def launch(self) -> str:
+        """Start master and workers without waiting (several instances can start together)."""
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("ENGAGEMENT_")}
         env["ENGAGEMENT_SETTINGS"] = str(self.settings_file)
@@ -88,7 +94,6 @@ class Gunicorn:
         )
         log.close()
         self.url = f"http://127.0.0.1:{port}"
-        self._wait_healthy()
         return self.url
 
     def _wait_healthy(self) -> None:
