@@ -37,13 +37,7 @@ def post_worker_init(worker):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("backend", [
-    pytest.param("sqlite", marks=pytest.mark.xfail(reason=(
-        "open: several processes migrating one fresh SQLite file run 0003_moderation_rules twice "
-        "(CircularDependencyError in batch_alter_table); the migration lock does not hold there yet"),
-        strict=False)),
-    "postgresql",
-])
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_instances_of_many_workers_start_together_on_a_fresh_store(built_site, backend: str,
                                                                     tmp_path: Path) -> None:
     for round_ in range(ROUNDS):

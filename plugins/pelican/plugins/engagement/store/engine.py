@@ -10,9 +10,12 @@ Alembic's batch table copy with the short retries (tests/reliability/test_instan
 
 from __future__ import annotations
 
+import fcntl
 import random
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +143,26 @@ def migrate(engine: Engine) -> None:
                 with connection.begin():
                     connection.exec_driver_sql("SELECT pg_advisory_unlock(7231001)")
         else:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-            connection.commit()
+            with _sqlite_upgrade_lock(engine):
+                # Another process may have upgraded while we waited: Alembic reads the version
+                # before its write transaction starts, so it would run the same steps again.
+                if database_revision(engine) == SCHEMA_REVISION:
+                    return
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                connection.commit()
+
+
+@contextmanager
+def _sqlite_upgrade_lock(engine: Engine) -> Iterator[None]:
+    """One upgrading process at a time per SQLite file (a lock file beside it)."""
+    database = engine.url.database
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.upgrade-lock", "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
