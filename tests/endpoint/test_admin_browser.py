@@ -7,24 +7,16 @@ Set ENGAGEMENT_SCREENSHOTS=DIR to keep the screenshots (docs/screenshots/ holds 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.support.browser import launch
 from tests.support.endpoint import Endpoint
 from tests.support.moderation_queue import seed_queue
 
 TOKEN = "browser admin token 0123456789"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launch() as chromium:
-        yield chromium
 
 
 def _open(browser: Any, endpoint: Endpoint, *, scheme: str = "light", width: int = 1280,
