@@ -97,7 +97,9 @@ def test_the_verdict_filter_reads_as_words(browser: Any, indexed: tuple[str, Pat
     page, _requested = _search_page(browser, url, query="customer")
     page.locator(".pagefind-ui__result").first.wait_for(timeout=30_000)
     before = page.inner_text(".pagefind-ui__message")
-    page.locator(".pagefind-ui__filter-name", has_text="Verdict").click()
+    verdict = page.locator(".pagefind-ui__filter-name", has_text="Verdict")
+    verdict.wait_for(timeout=60_000)  # the filter panel loads its own index after the first results
+    verdict.click()
     page.get_by_label("Beast").check()
     page.wait_for_function("m => document.querySelector('.pagefind-ui__message').innerText !== m", arg=before,
                            timeout=30_000)
