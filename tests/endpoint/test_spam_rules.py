@@ -11,7 +11,8 @@ from pelican.plugins.engagement.moderation import form_token
 
 from tests.support.endpoint import OPEN, comment_fields
 
-LINKS = "Look: https://a.example/ https://b.example/ https://c.example/"
+LINKS = ("Three write-ups of the same outage: https://a.example/ for the timeline, https://b.example/ "
+         "for the apology and https://c.example/ for what changed afterwards.")
 
 
 def _post(endpoint, **fields):
@@ -31,6 +32,18 @@ def test_too_many_links_hold_even_a_returning_commenter(start_endpoint) -> None:
     assert endpoint.store.require(held["id"]).moderation_reason == "max-links: 3 links (more than 2)"
     logged = [(r["action"], r["actor"]) for r in endpoint.store.moderation_history(held["id"])]
     assert logged == [("held", "rules")]
+
+
+def test_link_farm_is_kept_as_spam_and_logged(start_endpoint) -> None:
+    endpoint = start_endpoint()
+    farm = "Nice article " + " ".join(f"https://shop{i}.example/item" for i in range(6))
+    answer = _post(endpoint, body=farm)
+    assert answer.status_code == 201 and answer.json()["status"] == "pending"  # a robot learns nothing
+    entry = endpoint.store.require(answer.json()["id"])
+    assert (entry.status, entry.moderation_reason) == (
+        "spam", "link-farm: 6 links and 2 other words (fewer than 2 per link)")
+    logged = [(r["action"], r["actor"], r["detail"]) for r in endpoint.store.moderation_history(entry.id)]
+    assert logged[-1] == ("spam", "rules", entry.moderation_reason)
 
 
 def test_disallowed_word_is_kept_as_spam_and_logged(start_endpoint) -> None:

@@ -1,10 +1,13 @@
-"""The spam rules one by one: max links, moderation keys, disallowed keys, and how verdicts settle."""
+"""The spam rules one by one: max links, link farms, moderation keys (alone and with links), disallowed
+keys, and how verdicts settle."""
 
 from __future__ import annotations
 
+import pytest
+from pelican.plugins.engagement.markup import render_comment
 from pelican.plugins.engagement.moderation import rules
 from pelican.plugins.engagement.moderation.rules import Candidate, Verdict
-from pelican.plugins.engagement.settings import from_pelican
+from pelican.plugins.engagement.settings import SettingsError, from_pelican
 
 
 def settings(**values):
@@ -12,7 +15,9 @@ def settings(**values):
 
 
 def html_links(n: int) -> str:
-    return "<p>" + " ".join(f'<a href="https://site{i}.example/">x</a>' for i in range(n)) + "</p>"
+    """``n`` links, each in a few words of prose (a link farm is tested on its own)."""
+    return "<p>" + " ".join(f'See <a href="https://site{i}.example/">the report</a> on refund times.'
+                            for i in range(n)) + "</p>"
 
 
 def test_up_to_max_links_passes() -> None:
@@ -26,12 +31,68 @@ def test_more_than_max_links_is_held() -> None:
 
 
 def test_max_links_counts_bare_urls_when_no_html_is_given() -> None:
-    text = "see https://a.example and www.b.example and http://c.example"
+    text = "see https://a.example for refunds, www.b.example for apologies and http://c.example for delays"
     assert rules.check(settings(MAX_LINKS=2), Candidate(body_source=text))[0].rule == "max-links"
 
 
 def test_negative_max_links_turns_the_rule_off() -> None:
     assert rules.check(settings(MAX_LINKS=-1), Candidate(body_html=html_links(30))) == []
+
+
+FARM = "Great post: " + " ".join(f"https://shop{i}.example/item" for i in range(5))
+# A reader citing three sources: over the link limit, but sentences around the links.
+SOURCES = ("Three sources I used for the refund chapter: https://a.example/ on policies, "
+           "[the Which? guide](https://b.example/) on apologies and https://c.example/ on timing.")
+
+
+def candidate(text: str, **fields) -> Candidate:
+    """A comment as the endpoint hands it to the rules: source and rendered HTML."""
+    return Candidate(body_source=text, body_html=render_comment(text), **fields)
+
+
+def test_link_farm_is_spam() -> None:
+    [verdict] = rules.check(settings(), candidate(FARM))
+    assert (verdict.action, verdict.rule) == ("spam", "link-farm")
+    assert verdict.detail == "5 links and 2 other words (fewer than 2 per link)"
+
+
+def test_reader_citing_sources_is_held_not_spam() -> None:
+    [verdict] = rules.check(settings(), candidate(SOURCES))
+    assert (verdict.action, verdict.rule) == ("hold", "max-links")
+
+
+def test_link_farm_under_the_link_limit_is_not_judged() -> None:
+    assert rules.check(settings(MAX_LINKS=5), candidate(FARM)) == []
+
+
+def test_addresses_shown_as_link_text_are_not_words() -> None:
+    text = "Nice: example.org www.shop.example https://a.example/x"
+    assert candidate(text).own_words() == 1
+    assert candidate("[cheap shoes here](https://a.example/)").own_words() == 3
+
+
+def test_link_farm_words_zero_turns_the_rule_off() -> None:
+    [verdict] = rules.check(settings(LINK_FARM_WORDS=0), candidate(FARM))
+    assert verdict.rule == "max-links"
+
+
+def test_links_and_a_moderation_word_together_are_spam() -> None:
+    config = settings(MODERATION_KEYS=["casino"])
+    verdicts = rules.check(config, candidate("Best casino bonus! " + SOURCES))
+    assert [(v.action, v.rule) for v in verdicts] == [("spam", "links-and-moderation"), ("hold", "max-links")]
+    assert verdicts[0].detail == "3 links (more than 2) and “casino” in the text"
+
+
+def test_moderation_word_with_few_links_is_only_held() -> None:
+    config = settings(MODERATION_KEYS=["casino"])
+    text = "Our casino-themed restaurant (https://diner.example/) got a bad review once."
+    assert [(v.action, v.rule) for v in rules.check(config, candidate(text))] == [("hold", "moderation-keys")]
+
+
+def test_links_and_moderation_spam_can_be_turned_off() -> None:
+    config = settings(MODERATION_KEYS=["casino"], LINKS_AND_MODERATION_SPAM=False)
+    verdicts = rules.check(config, candidate("Best casino bonus! " + SOURCES))
+    assert [(v.action, v.rule) for v in verdicts] == [("hold", "moderation-keys"), ("hold", "max-links")]
 
 
 def test_moderation_word_holds_on_whole_words_only() -> None:
@@ -82,3 +143,8 @@ def test_spam_outweighs_hold_and_both_outweigh_the_default() -> None:
 def test_rule_of_a_stored_reason() -> None:
     assert rules.rule_of("max-links: 3 links (more than 2)") == "max-links"
     assert rules.rule_of(None) is None
+
+
+def test_negative_link_farm_words_is_refused() -> None:
+    with pytest.raises(SettingsError, match="LINK_FARM_WORDS must not be negative"):
+        settings(LINK_FARM_WORDS=-1)

@@ -11,6 +11,7 @@ The lists follow WordPress's Discussion settings (``comment_max_links``, "Commen
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ STRENGTH = {"spam": 2, "hold": 1}
 
 _HREF = re.compile(r"""<a\s[^>]*?href\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _BARE_URL = re.compile(r"""(?:https?://|www\.)[^\s<>"')\]]+""", re.IGNORECASE)
+_ANCHOR = re.compile(r"""<a\s[^>]*?href\s*=\s*["']?([^"'\s>]+)[^>]*>(.*?)</a>""", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,15 @@ class Candidate:
         found = _HREF.findall(self.body_html) if self.body_html else []
         return found or _BARE_URL.findall(self.body_source)
 
+    def own_words(self) -> int:
+        """Words the author wrote apart from link addresses (a link's text counts: it was written).
+
+        Counted on the rendered HTML when there is one (tags dropped, bare addresses removed),
+        else on the source with its addresses removed.
+        """
+        text = _TAG.sub(" ", _ANCHOR.sub(_link_text, self.body_html)) if self.body_html else self.body_source
+        return len(_WORD.findall(_BARE_URL.sub(" ", html.unescape(text))))
+
     def hosts(self) -> set[str]:
         urls = [*self.links(), self.website or "", self.source_url or ""]
         hosts = set()
@@ -82,13 +95,39 @@ def check(settings: EngagementSettings, candidate: Candidate) -> list[Verdict]:
     if disallowed:
         verdicts.append(Verdict("spam", "disallowed", disallowed))
     moderated = match_keys(settings.MODERATION_KEYS, candidate)
-    if moderated:
+    over = over_link_limit(settings, candidate)
+    if over and moderated and settings.LINKS_AND_MODERATION_SPAM:
+        verdicts.append(Verdict("spam", "links-and-moderation", f"{over} and {moderated}"))
+    elif moderated:
         verdicts.append(Verdict("hold", "moderation-keys", moderated))
+    if over:
+        verdicts.append(link_farm(settings, candidate) or Verdict("hold", "max-links", over))
+    return verdicts
+
+
+def over_link_limit(settings: EngagementSettings, candidate: Candidate) -> str | None:
+    """``"5 links (more than 2)"`` when the candidate has more links than MAX_LINKS, else None."""
     limit = settings.MAX_LINKS
     count = len(candidate.links())
     if limit >= 0 and count > limit:
-        verdicts.append(Verdict("hold", "max-links", f"{count} links (more than {limit})"))
-    return verdicts
+        return f"{count} links (more than {limit})"
+    return None
+
+
+def link_farm(settings: EngagementSettings, candidate: Candidate) -> Verdict | None:
+    """Spam when a comment over the link limit is little but links (LINK_FARM_WORDS per link).
+
+    A reader who cites sources writes sentences around them and is only held by the link limit; a
+    link farm is a greeting and a row of addresses, which WordPress would hold for a person to
+    read again and again. Only called for a candidate already over MAX_LINKS.
+    """
+    per_link = settings.LINK_FARM_WORDS
+    count = len(candidate.links())
+    words = candidate.own_words()
+    if per_link <= 0 or not count or words >= per_link * count:
+        return None
+    return Verdict("spam", "link-farm", f"{count} links and {words} other words "
+                                        f"(fewer than {per_link} per link)")
 
 
 def match_keys(keys: Sequence[str], candidate: Candidate) -> str | None:
@@ -136,6 +175,12 @@ def _domain_key(key: str) -> str | None:
         return None
     host = urlsplit(key if "://" in key else "http://" + key).hostname
     return host.rstrip(".") if host and "." in host else None
+
+
+def _link_text(anchor: re.Match[str]) -> str:
+    """An anchor's text, or nothing when the text is its own address (``example.org`` linkified)."""
+    href, inner = html.unescape(anchor.group(1)), html.unescape(_TAG.sub("", anchor.group(2))).strip()
+    return " " if inner and inner.lower() in href.lower() else f" {inner} "
 
 
 @lru_cache(maxsize=1024)

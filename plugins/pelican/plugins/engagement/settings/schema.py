@@ -127,6 +127,16 @@ class EngagementSettings:
         "Hold a comment for moderation when it has more links than this (its text and its website "
         "together), as WordPress's comment_max_links. A negative number turns the rule off.",
     )
+    LINK_FARM_WORDS: int = _setting(
+        2,
+        "A comment over MAX_LINKS with fewer words of its own than this per link (the text apart "
+        "from the addresses: “Great post: url url url url”) is a link farm: spam, not held. 0: off.",
+    )
+    LINKS_AND_MODERATION_SPAM: bool = _setting(
+        True,
+        "A comment over MAX_LINKS that also matches MODERATION_KEYS is spam, not held (two "
+        "signals together, as a combined spam score would weigh them).",
+    )
     MODERATION_KEYS: list[str] = _setting(
         [],
         "Words, names, e-mail addresses or domains that hold a comment for moderation (even from a "

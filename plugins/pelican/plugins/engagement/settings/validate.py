@@ -106,7 +106,7 @@ def _check_ranges(settings: EngagementSettings) -> None:
     for name in ("RATE_LIMIT", "THREAD_RATE_LIMIT", "COMMENTS_CLOSE_AFTER_DAYS", "COMMENT_JSONLD_ITEMS",
                  "COMMENT_COLLAPSE_REPLIES",
                  "FETCH_MAX_REDIRECTS", "TRUSTED_PROXIES", "LINKBACK_RATE_LIMIT",
-                 "LINKBACK_SOURCE_RATE_LIMIT"):
+                 "LINKBACK_SOURCE_RATE_LIMIT", "LINK_FARM_WORDS"):
         if getattr(settings, name) < 0:
             raise SettingsError(f"{PREFIX}{name} must not be negative")
     if settings.FORM_TOKEN_MIN_SECONDS < 0 or settings.FORM_TOKEN_MAX_AGE <= settings.FORM_TOKEN_MIN_SECONDS:
