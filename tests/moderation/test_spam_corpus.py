@@ -4,7 +4,7 @@ receives spam would use: the form token required, a list of disallowed words and
 
 It prints how many spam entries reach the pending queue (a person would have to read them) and how
 many legitimate ones are marked spam. Goals: at least 90 % of the spam never pending, no
-legitimate entry marked spam (asserted); the spam share is asserted at the 85 % measured floor.
+legitimate entry marked spam (both asserted; measured 97.5 % and 0).
 """
 
 from __future__ import annotations
@@ -50,7 +50,10 @@ LEGIT = ["I had almost the same experience with my airline last spring; the apol
          "Could you write about how to handle angry customers on Mastodon? Different culture there.",
          "Thanks! Bookmarked. The JetBlue example is one I use in training too.",
          "Typo in the third paragraph: 'recieve' should be 'receive'.",
-         "Our casino-themed restaurant got a bad review once; answering calmly helped a lot."]
+         "Our casino-themed restaurant got a bad review once; answering calmly helped a lot.",
+         # over the link limit, in sentences: held for a person, never a link farm
+         "Before answering a refund request I read https://a.example/policy, the airline's own page at "
+         "https://b.example/refunds and the regulator's summary at https://c.example/rules."]
 
 
 @pytest.fixture
@@ -148,6 +151,7 @@ def test_spam_corpus(start_endpoint, peer: Peer) -> None:
           f"legitimate: {len(legit_ids)}, marked spam: {len(legit_spam)}")
     assert spam_total == 200 and len(legit_ids) == 50
     assert not legit_spam
-    # Measured 87.5 %: the link farms posted with a patient, valid token are held for a person (the
-    # rules cannot tell them from a reader's link-rich comment). Akismet, when on, is the next line.
-    assert kept_out / spam_total >= 0.85
+    # Measured 97.5 %. What still reaches a person: the casino offers (no link, so only the ambiguous
+    # moderation word holds them) and the first use of the replayed token (a valid, patient token on
+    # a bland comment; only its second use gives the robot away). Akismet, when on, is the next line.
+    assert kept_out / spam_total >= 0.90
