@@ -46,6 +46,20 @@ def test_tabs_filter_by_state_with_counts(browser: Any, start_endpoint) -> None:
     assert "disallowed" in entries.first.inner_text()
 
 
+@pytest.mark.parametrize("javascript", [True, False])
+def test_every_tab_is_in_view_at_375_px(browser: Any, start_endpoint, javascript: bool) -> None:
+    endpoint = start_endpoint(ADMIN_TOKEN=TOKEN)
+    seed_queue(endpoint.store)
+    page = _open(browser, endpoint, width=375, javascript=javascript)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways page scroll
+    for tab in page.locator(".mq-tabs a").all():
+        box = tab.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375, tab.inner_text()
+    page.click('.mq-tabs a[data-status="deleted"]')  # reachable without scrolling anything
+    page.wait_for_selector('.mq-tabs a[data-status="deleted"][aria-current="page"]')
+    page.context.close()
+
+
 def test_search_finds_by_email_and_text(browser: Any, start_endpoint) -> None:
     endpoint = start_endpoint(ADMIN_TOKEN=TOKEN)
     ids = seed_queue(endpoint.store)
