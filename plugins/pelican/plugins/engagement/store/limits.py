@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, Engine, bindparam, func, select
 
 from pelican.plugins.engagement.store.entries import EntryQueries
+from pelican.plugins.engagement.store.group_commit import GroupCommit
 from pelican.plugins.engagement.store.records import Entry, NewEntry, StoreError, utcnow
 from pelican.plugins.engagement.store.schema import rate_events
 
@@ -42,24 +43,32 @@ _RATE_EVENT_INSERT = rate_events.insert()
 class RateLimits(EntryQueries):
     """Counting events per scope and window; admitting an entry and inserting it in one transaction."""
 
-    def add_admitted(self, new: NewEntry, limits: Iterable[RateLimit]) -> Entry:
-        """Count the entry against every limit and insert it, all in ONE write transaction.
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        # Comments posted together in this process share one transaction and one durable commit.
+        self._group_commit = GroupCommit(self.write, self._lock_scopes)
 
-        One lock round trip and one durable commit instead of one per limit: the comment endpoint's
-        path. Limits hold exactly as with :meth:`admit`; the first one used up raises
-        :class:`RateLimited` and nothing (no event, no entry) is written.
+    def add_admitted(self, new: NewEntry, limits: Iterable[RateLimit]) -> Entry:
+        """Count the entry against every limit and insert it, committed before this returns.
+
+        The comment endpoint's path. Entries posted at the same moment by other threads of this
+        process share the transaction and its one durable commit (:mod:`.group_commit`), each in its
+        own savepoint: limits hold exactly as with :meth:`admit` (each entry counts the events the
+        ones before it in the batch wrote), and the first limit used up raises
+        :class:`RateLimited` with nothing (no event, no entry) written for this entry.
         """
         new.validate()
         limits = [limit for limit in limits if limit.limit > 0]
-        with self.write() as conn:
-            # Lock every scope up front in one global order, so two writers never wait on each other.
-            for scope in sorted({limit.scope for limit in limits}):
-                self._lock_scope(conn, scope)
-            now = utcnow()
-            for limit in limits:
-                if not self._admit(conn, limit, now):
-                    raise RateLimited(limit)
-            return self.add(new, connection=conn)
+        return self._group_commit.run(lambda conn: self._admit_and_add(conn, new, limits),
+                                      {limit.scope for limit in limits})
+
+    def _admit_and_add(self, conn: Connection, new: NewEntry, limits: list[RateLimit]) -> Entry:
+        """Inside the write transaction, every scope already locked: count, then insert."""
+        now = utcnow()
+        for limit in limits:
+            if not self._admit(conn, limit, now):
+                raise RateLimited(limit)
+        return self.add(new, connection=conn)
 
     def admit(self, scope: str, limit: int, window_seconds: float, now: datetime | None = None
               ) -> bool:
@@ -71,17 +80,19 @@ class RateLimits(EntryQueries):
         if limit <= 0:  # 0 turns the limit off
             return True
         with self.write() as conn:
-            self._lock_scope(conn, scope)
+            self._lock_scopes(conn, [scope])
             return self._admit(conn, RateLimit(scope, limit, window_seconds), now or utcnow())
 
     @staticmethod
-    def _lock_scope(conn: Connection, scope: str) -> None:
-        """PostgreSQL: serialise the writers of one scope (SQLite's write lock already does)."""
+    def _lock_scopes(conn: Connection, scopes: list[str]) -> None:
+        """PostgreSQL: serialise the writers of each scope, taken in the order given (the caller
+        sorts them, so two writers never wait on each other); SQLite's write lock already does."""
         if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql(
-                "SELECT pg_advisory_xact_lock(hashtextextended(%(scope)s, 0))",
-                {"scope": scope},
-            )
+            for scope in scopes:
+                conn.exec_driver_sql(
+                    "SELECT pg_advisory_xact_lock(hashtextextended(%(scope)s, 0))",
+                    {"scope": scope},
+                )
 
     @staticmethod
     def _admit(conn: Connection, limit: RateLimit, now: datetime) -> bool:
