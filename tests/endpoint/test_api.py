@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import requests
+from pelican.plugins.engagement.moderation.actions import reply_as_author
 
 from tests.support.endpoint import CLOSED, OPEN, SITEURL, Endpoint, comment_fields
 
@@ -42,6 +43,16 @@ def test_email_is_never_in_public_json(endpoint: Endpoint) -> None:
     for text in (json.dumps(created), listing.text):
         assert "secret.person" not in text
         assert "ip_hash" not in text
+
+
+def test_thread_listing_marks_the_authors_reply(endpoint: Endpoint) -> None:
+    """"Approve and reply" stores the answer ``by_author``; the API says so, as the pages do."""
+    asked = post(endpoint, comment_fields(body="When do refunds arrive?")).json()
+    assert asked["by_author"] is False  # a reader's comment never is
+    _outcome, reply = reply_as_author(endpoint.config, endpoint.store, asked["id"], "Within five days.",
+                                      actor="test")
+    comments = requests.get(f"{endpoint.url}/api/threads/{OPEN}comments", timeout=10).json()["comments"]
+    assert [(c["id"], c["by_author"]) for c in comments] == [(asked["id"], False), (reply.id, True)]
 
 
 def test_thread_listing_shows_only_approved_comments(endpoint: Endpoint) -> None:

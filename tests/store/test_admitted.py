@@ -76,4 +76,12 @@ def test_public_thread_has_only_public_fields_of_approved_comments(store: Store)
     assert public == {
         "id": shown.id, "thread": THREAD, "parent": None, "kind": "comment", "author_name": "Ann",
         "author_url": None, "body_html": "<p>Hi</p>", "created_at": shown.created_at.isoformat(),
+        "by_author": False,
     }
+
+
+def test_public_thread_marks_the_authors_reply(store: Store) -> None:
+    asked = store.add(comment(status="approved"))
+    store.add(comment(status="approved", parent_id=asked.id, author_name="Site Author", by_author=True))
+    assert [(c["parent"], c["by_author"]) for c in store.public_thread(THREAD)] == [
+        (None, False), (asked.id, True)]

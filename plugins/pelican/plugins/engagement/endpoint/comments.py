@@ -40,7 +40,8 @@ blueprint = Blueprint("comments", __name__)
 api = Blueprint("api", __name__, url_prefix="/api")
 
 #: What the JSON API publishes of an entry: never the e-mail address or the IP hash.
-PUBLIC_FIELDS = ("id", "thread", "parent", "kind", "author_name", "author_url", "body_html", "created_at")
+PUBLIC_FIELDS = ("id", "thread", "parent", "kind", "author_name", "author_url", "body_html", "created_at",
+                 "by_author")
 PENDING_MESSAGE = "Thank you! Your comment is awaiting moderation and will appear once approved."
 APPROVED_MESSAGE = "Thank you! Your comment is published."
 #: Threads whose serialised JSON one process keeps (a few MB at most for long threads).
@@ -292,4 +293,5 @@ def public_entry(entry: Entry) -> dict[str, Any]:
         "author_url": entry.author_url,
         "body_html": entry.body_html,
         "created_at": entry.created_at.isoformat(),
+        "by_author": entry.by_author,
     }

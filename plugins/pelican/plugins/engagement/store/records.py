@@ -17,7 +17,7 @@ class StoreError(Exception):
 #: The public columns of a thread's comments, in the order the JSON API shows them.
 PUBLIC_COLUMNS = (
     entries.c.id, entries.c.thread, entries.c.parent_id, entries.c.kind, entries.c.author_name,
-    entries.c.author_url, entries.c.body_html, entries.c.created_at,
+    entries.c.author_url, entries.c.body_html, entries.c.created_at, entries.c.by_author,
 )
 
 

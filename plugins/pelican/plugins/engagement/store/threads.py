@@ -79,6 +79,7 @@ class ThreadQueries(StoreBase):
                 "author_url": row.author_url,
                 "body_html": row.body_html,
                 "created_at": aware(row.created_at).isoformat(),  # type: ignore[union-attr]
+                "by_author": bool(row.by_author),
             }
             for row in rows
         ]
