@@ -68,6 +68,22 @@ def test_a_listing_that_fits_on_one_page_has_no_pager(paged_site: Path) -> None:
     assert page.h1.get_text() == "Acme — 1 case"
 
 
+def test_the_overview_is_drawn_once_per_listing_and_linked_from_its_other_pages(paged_site: Path) -> None:
+    # Drawn on every page, a listing's chart was most of the gallery's bytes and render time.
+    assert len(_page(paged_site, "cases").select("svg.case-chart circle")) == 5
+    assert _page(paged_site, "cases").select_one(".case-overview-link") is None
+    for path in ("cases/page/2", "cases/page/3", "cases/by-response-time", "cases/by-response-time/page/2"):
+        page = _page(paged_site, path)
+        assert page.select_one(".case-overview") is None, path
+        link = page.select_one(".case-overview-link a")
+        assert link["href"] == "http://127.0.0.1:8000/cases/#overview-title", path
+        assert link.get_text() == "Response times of these cases against the 2-hour goal", path
+    facet = _page(paged_site, "cases/brand/acme")
+    assert len(facet.select("svg.case-chart circle")) == 1
+    link = _page(paged_site, "cases/brand/acme/by-response-time").select_one(".case-overview-link a")
+    assert link["href"] == "http://127.0.0.1:8000/cases/brand/acme/#overview-title"
+
+
 def test_facet_links_lead_to_the_first_page(paged_site: Path) -> None:
     page = _page(paged_site, "cases/page/3")
     assert page.find("a", attrs={"data-value": "Echo"})["href"] == "http://127.0.0.1:8000/cases/brand/echo/"

@@ -8,6 +8,9 @@ A Pelican generator (added through ``get_generators``) collects the cases the ar
   per facet value (so each brand has a page, and filtering is a link, not a script);
 - ``…/by-response-time/`` under each of those — the same cases, fastest reply first.
 
+The response-time overview (:mod:`pelican.plugins.engagement.cases.overview`) of a listing is drawn
+once, on the first page of its default order; its other pages and its other order link there.
+
 Long listings are paginated like Pelican's index (``ENGAGEMENT_GALLERY_PER_PAGE`` cases a page;
 page 2 of ``cases/`` is ``cases/page/2/``), so the output grows with the number of cases, not with
 cases × facets.
@@ -274,16 +277,24 @@ class CaseGalleryGenerator(Generator):
         template = self.get_template("engagement/gallery")
         gallery_item = ItemRenderer(self.get_template("engagement/gallery_card"))
         written = 0
+        charts: dict[str, overview.Overview] = {}
         for listing in listings(self.cases, self.root):
-            chart = overview.build(listing.items, goal)
+            # Both orders of a listing hold the same cases, so they share one chart; only the
+            # first page of the default order draws it (a chart of 2,000 cases is ~0.7 MB of
+            # HTML and most of the gallery's render time), the other pages link to it.
+            if listing.base not in charts:
+                charts[listing.base] = overview.build(listing.items, goal)
+            chart = charts[listing.base]
             for page in listing.pages(ours.GALLERY_PER_PAGE):
+                drawn = bool(chart.dots) and page.number == 1 and not listing.by_response_time
                 writer.write_file(
                     page.save_as, template, self.context,
                     relative_urls=self.settings.get("RELATIVE_URLS"), url=page.path,
                     listing=listing, gallery_page=page, facets=facets, facet_labels=dict(FACETS),
                     facet_label=facet_label, counted=counted, cards=cards, gallery_item=gallery_item,
                     gallery_root=self.root, page_name=page.path, total=len(self.cases),
-                    overview=chart, ENGAGEMENT_GOAL=goal,
+                    overview=chart if drawn else None,
+                    overview_url=listing.base if chart.dots and not drawn else "", ENGAGEMENT_GOAL=goal,
                 )
                 written += 1
         logger.info("engagement: wrote %d case gallery pages for %d cases", written, len(self.cases))
