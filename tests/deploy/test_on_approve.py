@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from pelican.plugins.engagement import deploy
 from pelican.plugins.engagement.cli import main
 from pelican.plugins.engagement.deploy import publisher
-from pelican.plugins.engagement.moderation.actions import moderate
+from pelican.plugins.engagement.moderation.actions import moderate, moderate_many
 
 from tests.comments.helpers import Site, make_site, thread_key, tree_bytes
 from tests.support.s3 import s3_standin
@@ -61,6 +61,28 @@ def test_approval_pushes_exactly_the_changed_files(store_url: str, tmp_path: Pat
             "feeds/comments/2024/01/first-post.atom.xml"} <= changed
     assert "2024/02/second-post/index.html" not in changed
     assert "queued for" in outcome.rebuild
+    assert site.store.pending_jobs() == []
+    site.store.close()
+
+
+def test_bulk_approval_is_one_push(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site, www = approved_site(tmp_path)
+    waiting = [site.comment(slug, f"Approve me {n}", minutes=3 + n, status="pending")
+               for n in range(4) for slug in ("first-post", "second-post")]
+    pushes: list[list[str]] = []
+    real_queue = publisher.queue_push
+
+    def queue_push(store, changed):
+        pushes.append(list(changed))
+        return real_queue(store, changed)
+
+    monkeypatch.setattr(publisher, "queue_push", queue_push)
+    moderate_many(site.config(), site.store, [e.id for e in waiting], "approve", actor="test")
+    assert publisher.settle(30)
+
+    assert len(pushes) == 1
+    assert {"2024/01/first-post/index.html", "2024/02/second-post/index.html"} <= set(pushes[0])
+    assert site_files(www) == site_files(site.build(tmp_path / "fresh"))
     assert site.store.pending_jobs() == []
     site.store.close()
 

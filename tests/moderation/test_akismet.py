@@ -112,3 +112,30 @@ def test_without_a_key_nothing_is_sent(start_endpoint, akismet: StandIn) -> None
     endpoint = start_endpoint(AKISMET_URL=akismet.url, ALLOWED_PRIVATE_HOSTS=["127.0.0.1"])
     entry = endpoint.store.require(_post(endpoint))
     assert akismet.calls == [] and entry.spam_context is None
+
+
+def test_bulk_decisions_are_reported_per_entry_after_the_batch_committed(
+        start_endpoint, akismet: StandIn, monkeypatch) -> None:
+    from pelican.plugins.engagement.moderation import actions
+    from pelican.plugins.engagement.moderation import akismet as client
+
+    akismet.verdict = "true"
+    endpoint = _endpoint(start_endpoint, akismet)
+    spam = [_post(endpoint, body=f"a real reader {n}") for n in range(3)]
+    akismet.verdict = "false"
+    pending = _post(endpoint, body="never marked")
+    states_at_report: list[set[str]] = []
+    real_report = client.report
+
+    def report(config, entry, action, permalink):
+        states_at_report.append({endpoint.store.require(i).status for i in [*spam, pending]})
+        return real_report(config, entry, action, permalink)
+
+    monkeypatch.setattr(client, "report", report)
+    ids = [*spam, pending]
+    outcome = actions.moderate_many(endpoint.config, endpoint.store, ids, "approve", actor="test")
+
+    assert len(outcome.outcomes) == 4
+    reports = [(path, form["comment_content"]) for path, form in akismet.calls if "submit" in path]
+    assert reports == [("/1.1/submit-ham", f"a real reader {n}") for n in range(3)]  # not the pending one
+    assert states_at_report == [{"approved"}] * 3  # each sent once the whole batch was committed

@@ -103,6 +103,23 @@ def test_approved_reply_notifies_the_confirmed_subscriber(
     assert notice["List-Unsubscribe"] == f"<{link(text, 'unsubscribe')}>"
 
 
+def test_bulk_approval_sends_each_reply_notice_once(mailing_endpoint: Endpoint, mailbox: Mailbox) -> None:
+    parent, _ = _confirmed_comment(mailing_endpoint, mailbox)
+    replies = [post(mailing_endpoint, name=f"Reader {n}", email=f"r{n}@example.org", body=f"Answer {n}.",
+                    parent=str(parent))["id"] for n in range(3)]
+    other = post(mailing_endpoint, name="Cy", email="cy@example.org", body="Not a reply.")["id"]
+    ids = [*replies, other]
+
+    moderation.moderate_many(mailing_endpoint.config, mailing_endpoint.store, ids, "approve", actor="test")
+    notices = mailbox.wait(4)[1:]
+    assert sorted(n.get_content().split("replied")[0].strip() for n in notices) == [
+        f"Reader {n}" for n in range(3)]
+    assert {n["To"] for n in notices} == {"ann@example.org"}
+
+    moderation.moderate_many(mailing_endpoint.config, mailing_endpoint.store, ids, "approve", actor="test")
+    assert len(mailbox.wait(5, timeout=0.5)) == 4  # approving again mails nobody again
+
+
 def test_unconfirmed_address_gets_no_reply_notice(mailing_endpoint: Endpoint, mailbox: Mailbox) -> None:
     parent = post(mailing_endpoint, notify="1")["id"]
     moderation.moderate(mailing_endpoint.config, mailing_endpoint.store, parent, "approve", actor="test")

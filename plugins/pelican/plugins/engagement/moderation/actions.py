@@ -110,48 +110,56 @@ def moderate_many(config: SiteConfig, store: Store, entry_ids: Iterable[int], ac
                   actor: str) -> BulkOutcome:
     """Apply ``action`` to several entries; the affected threads' pages are re-rendered ONCE.
 
-    Each entry is changed (and logged) on its own, so one unknown id does not undo the others;
-    reply notices and Akismet reports follow per entry, the page update follows for all.
+    Every entry changes (with its own moderation-log line) in ONE transaction, so a batch of 500
+    costs one commit, not 500; an unknown id is reported and does not undo the others. The page
+    update follows for the union of the affected threads (one refresh job in worker mode, one
+    deploy push), then, per entry, the reply notices and the Akismet reports: after the commit
+    and after the pages, so a slow mail server or Akismet never holds the pages back.
     """
     if action not in ACTIONS:
         raise ModerationError(f"unknown action {action!r}; use one of {', '.join(ACTIONS)}")
-    changed: list[tuple[Entry, Entry]] = []
-    errors: list[str] = []
-    for entry_id in dict.fromkeys(entry_ids):
-        try:
-            before = store.require(entry_id)
-            if action == "delete":
-                after = store.delete(entry_id, actor=actor)
-            else:
-                after = store.set_status(entry_id, STATUS_OF[action], actor=actor)
-        except StoreError as error:
-            errors.append(str(error))
-            continue
-        changed.append((before, after))
-    threads = set()
-    outcomes = []
-    for before, after in changed:
-        was_public, is_public = before.status == "approved", action == "approve"
-        if is_public and before.approved_at is None:
-            # First publication only: re-approving must not mail the same people again.
-            notify_replies(config, store, after)
-        _report_to_akismet(config, before, after, action)
-        if was_public != is_public:
-            threads.add(after.thread)
-        outcomes.append((after, was_public != is_public))
+    changed, missing = _apply(store, entry_ids, action, actor)
+    shown = [(after, _pages_change(before, action)) for before, after in changed]
+    threads = {after.thread for after, pages in shown if pages}
     rebuild = refresh_pages(config, threads, store) if threads else UNCHANGED
-    results = [Outcome(after, action, pages, rebuild if pages else UNCHANGED) for after, pages in outcomes]
-    return BulkOutcome(action, results, errors, rebuild)
+    _follow_up(config, store, changed, action)
+    results = [Outcome(after, action, pages, rebuild if pages else UNCHANGED) for after, pages in shown]
+    return BulkOutcome(action, results, [f"no entry with id {i}" for i in missing], rebuild)
 
 
-def _report_to_akismet(config: SiteConfig, before: Entry, after: Entry, action: str) -> None:
+def _pages_change(before: Entry, action: str) -> bool:
+    """Whether the pages look different: the entry enters them (approve) or leaves them."""
+    return (before.status == "approved") != (action == "approve")
+
+
+def _apply(store: Store, entry_ids: Iterable[int], action: str, actor: str
+           ) -> tuple[list[tuple[Entry, Entry]], list[int]]:
+    """The store change of a batch, committed: (before, after) per entry, and the unknown ids."""
+    if action == "delete":
+        removed, missing = store.delete_many(entry_ids, actor=actor)
+        return [(entry, entry) for entry in removed], missing
+    return store.set_status_many(entry_ids, STATUS_OF[action], actor=actor)
+
+
+def _follow_up(config: SiteConfig, store: Store, changed: list[tuple[Entry, Entry]], action: str) -> None:
+    """Per entry, once the batch is committed and shown: reply notices and Akismet reports."""
+    manifest = Manifest(config.threads_manifest)  # read once for the whole batch, not per entry
+    for before, after in changed:
+        if action == "approve" and before.approved_at is None:
+            # First publication only: re-approving must not mail the same people again.
+            notify_replies(config, store, after, manifest)
+        _report_to_akismet(config, before, after, action, manifest)
+
+
+def _report_to_akismet(config: SiteConfig, before: Entry, after: Entry, action: str,
+                       manifest: Manifest | None = None) -> None:
     """A moderator overruling the spam verdict (or finding spam) teaches Akismet (when on)."""
     from pelican.plugins.engagement.moderation import akismet
 
     if not akismet.enabled(config.engagement):
         return
     if (action == "spam" and before.status != "spam") or (action == "approve" and before.status == "spam"):
-        akismet.report(config, after, action, _thread_info(config, after.thread)[1])
+        akismet.report(config, after, action, _thread_info(config, after.thread, manifest)[1])
 
 
 def reply_as_author(config: SiteConfig, store: Store, parent_id: int, body: str, *,
@@ -259,9 +267,9 @@ def settings_target(config: SiteConfig) -> str:
 # --- notices -----------------------------------------------------------------------------------------
 
 
-def _thread_info(config: SiteConfig, thread: str) -> tuple[str, str]:
-    """(title, url) of a thread from the last build's manifest."""
-    known = Manifest(config.threads_manifest).get(thread)
+def _thread_info(config: SiteConfig, thread: str, manifest: Manifest | None = None) -> tuple[str, str]:
+    """(title, url) of a thread from the last build's manifest (``manifest``: one already open)."""
+    known = (manifest or Manifest(config.threads_manifest)).get(thread)
     if known is not None:
         return known.title, known.url
     return thread, f"{config.site_url}/{thread}"
@@ -299,11 +307,11 @@ def _subscribe(config: SiteConfig, store: Store, entry: Entry, title: str) -> No
     notify.send_quietly(config, notify.confirmation_message(config, subscription, title))
 
 
-def notify_replies(config: SiteConfig, store: Store, reply: Entry) -> int:
+def notify_replies(config: SiteConfig, store: Store, reply: Entry, manifest: Manifest | None = None) -> int:
     """Tell confirmed subscribers that ``reply`` (just published) answers their comment."""
     if reply.parent_id is None or not notify.mail_enabled(config):
         return 0
-    title, url = _thread_info(config, reply.thread)
+    title, url = _thread_info(config, reply.thread, manifest)
     sent = 0
     for subscription in subscriptions.replies_wanted(store, reply.parent_id):
         if reply.author_email and subscription.email.lower() == reply.author_email.lower():

@@ -20,6 +20,21 @@ def record_action(conn: Connection, action: str, actor: str, entry_id: int | Non
     )
 
 
+def record_actions(conn: Connection, action: str, actor: str, entry_ids: list[int], detail: str) -> None:
+    """One log line per entry, inserted together (one executemany) inside the caller's transaction.
+
+    A bulk decision is still one decision per entry in the log: the audit trail reads the same as
+    when each entry was moderated on its own.
+    """
+    if not entry_ids:
+        return
+    at = utcnow()
+    conn.execute(moderation_log.insert(), [
+        {"entry_id": entry_id, "action": action, "actor": actor, "at": at, "detail": detail or None}
+        for entry_id in entry_ids
+    ])
+
+
 class ModerationLog(StoreBase):
     """Reading and writing the log outside another transaction."""
 
