@@ -84,7 +84,7 @@ def test_every_comment_has_its_monogram_avatar(browser: Any, live_site: LiveSite
     page = _page(browser)
     page.goto(f"{live_site.url}/{WITH_REPLIES}")
     for entry in (live_site.first, live_site.reply):
-        avatar = page.locator(f"#comment-{entry.id} > article > .eg-avatar")
+        avatar = page.locator(f"#comment-{entry.id} > .eg-avatar")
         expected = monogram(entry.author_name)
         assert avatar.inner_text() == expected.initials
         assert f"eg-hue-{expected.hue}" in avatar.get_attribute("class")
@@ -96,8 +96,8 @@ def test_every_comment_has_its_monogram_avatar(browser: Any, live_site: LiveSite
 def test_reply_is_indented_under_its_parent_with_a_thread_line(browser: Any, live_site: LiveSite) -> None:
     page = _page(browser)
     page.goto(f"{live_site.url}/{WITH_REPLIES}")
-    parent = page.locator(f"#comment-{live_site.first.id} > article > .eg-avatar").bounding_box()
-    child = page.locator(f"#comment-{live_site.reply.id} > article > .eg-avatar").bounding_box()
+    parent = page.locator(f"#comment-{live_site.first.id} > .eg-avatar").bounding_box()
+    child = page.locator(f"#comment-{live_site.reply.id} > .eg-avatar").bounding_box()
     assert child["x"] > parent["x"] + parent["width"] / 2
     line = page.eval_on_selector(f"#comment-{live_site.first.id} > .eg-replies",
                                  "el => `${getComputedStyle(el).borderLeftStyle} "
@@ -189,7 +189,7 @@ def test_script_dates_and_draws_the_new_comment_like_the_page(browser: Any, live
     context = RenderContext.from_settings(live_site.site.config().pelican, live_site.site.config().engagement)
     assert page.inner_text(".eg-pending-comment time") == context.format_date(stored.created_at)
     # The same monogram as the static comment by the same name (comments.js mirrors monogram.py).
-    static = page.locator(f"#comment-{live_site.first.id} > article > .eg-avatar")
+    static = page.locator(f"#comment-{live_site.first.id} > .eg-avatar")
     mine = page.locator(".eg-pending-comment .eg-avatar")
     assert mine.inner_text() == static.inner_text()
     assert mine.get_attribute("class") == static.get_attribute("class")

@@ -1,6 +1,7 @@
-/* Comments: post the form with fetch and show the comment in place as pending, reply in place,
-   and follow a permalink to a comment that moved to another page. Without this script the form
-   still works (plain POST, 303 back to #comment-pending). No dependencies. */
+/* Comments: post the form with fetch and show the comment in place as pending, reply in place
+   (the per-comment "Reply" buttons are added here: they only work with this script), and follow a
+   permalink to a comment that moved to another page. Without this script the form still works
+   (plain POST, 303 back to #comment-pending; "In reply to" picks the comment). No dependencies. */
 (() => {
   "use strict";
   const form = document.getElementById("comment-form");
@@ -95,14 +96,13 @@
   };
 
   const pendingComment = (data) => {
-    const item = el("li", "eg-comment eg-pending-comment");
+    const item = el("li", "eg-comment h-cite p-comment eg-pending-comment");
     if (data.id) item.id = `comment-${data.id}`;
-    const article = item.appendChild(el("article", "h-cite p-comment"));
     const name = data.author_name || "";
     const mono = monogram(name);
-    const avatar = article.appendChild(el("span", `eg-avatar eg-hue-${mono.hue}`, mono.initials));
+    const avatar = item.appendChild(el("span", `eg-avatar eg-hue-${mono.hue}`, mono.initials));
     avatar.setAttribute("aria-hidden", "true");
-    const meta = article.appendChild(el("footer", "eg-meta"));
+    const meta = item.appendChild(el("p", "eg-meta"));
     const website = /^https?:\/\//i.test(data.author_url || "") ? data.author_url : "";
     const author = meta.appendChild(el(website ? "a" : "span", "p-author h-card eg-author", name));
     if (website) {
@@ -115,8 +115,8 @@
       time.dateTime = data.created_at;
       meta.append(" ", time);
     }
-    article.appendChild(el("div", "e-content eg-body")).append(safeFragment(data.body_html || ""));
-    article.append(el("p", "eg-awaiting", data.message || "Your comment is awaiting moderation."));
+    item.appendChild(el("div", "e-content")).append(safeFragment(data.body_html || ""));
+    item.append(el("p", "eg-awaiting", data.message || "Your comment is awaiting moderation."));
     return item;
   };
 
@@ -148,17 +148,17 @@
     if (respond.parentNode !== home[0]) home[0].insertBefore(respond, home[1]);
   };
 
-  const reply = (link) => {
-    const article = link.closest("article");
-    form.elements.parent.value = link.dataset.replyTo;
-    article.after(respond);
+  const reply = (button) => {
+    const comment = button.closest(".eg-comment");
+    form.elements.parent.value = comment.id.replace("comment-", "");
+    button.after(respond);
     if (!cancel) {
       cancel = el("a", "eg-cancel");
       cancel.href = "#comments";
       cancel.addEventListener("click", cancelReply);
       respond.querySelector("#reply-title").after(cancel);
     }
-    const author = article.querySelector(".eg-author");
+    const author = comment.querySelector(":scope > .eg-meta > .eg-author");
     cancel.textContent = `Cancel reply to ${author ? author.textContent : "this comment"}`;
     (form.elements.name.value ? form.elements.body : form.elements.name).focus();
   };
@@ -230,11 +230,19 @@
     }
   });
 
+  /* A "Reply" button under each comment the form's list offers (not under a pending one). */
+  const offered = new Set(Array.from(form.elements.parent.options || [], (option) => option.value));
+  section.querySelectorAll(".eg-comment > .e-content").forEach((content) => {
+    const comment = content.parentElement;
+    if (!offered.has(comment.id.replace("comment-", ""))) return;
+    const button = el("button", "eg-reply", "Reply");
+    button.type = "button";
+    const author = comment.querySelector(":scope > .eg-meta > .eg-author");
+    if (author) button.append(el("span", "visually-hidden", ` to ${author.textContent}`));
+    content.after(button);
+  });
   section.addEventListener("click", (event) => {
-    const link = event.target.closest(".eg-reply");
-    if (link) {
-      event.preventDefault();
-      reply(link);
-    }
+    const button = event.target.closest(".eg-reply");
+    if (button) reply(button);
   });
 })();
