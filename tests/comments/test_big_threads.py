@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pelican.plugins.engagement.settings import EngagementSettings
 
 from tests.comments.helpers import make_site, many_comments, soup, thread_key
 
@@ -59,7 +60,7 @@ def test_comment_pages_keep_the_article_and_carry_their_own_jsonld(big_site: tup
     assert page.h1.get_text(strip=True) == "First Post"
     data = json.loads(page.select_one('script[type="application/ld+json"]').string)
     assert data["commentCount"] == 1000
-    assert len(data["comment"]) == 10
+    assert len(data["comment"]) == EngagementSettings().COMMENT_JSONLD_ITEMS  # the default cap
     assert all("/comments/page/3/#comment-" in item["@id"] for item in data["comment"])
 
 

@@ -109,7 +109,7 @@ class EngagementSettings:
         50, "Newest comments listed in the site-wide comments feed and in each article's feed."
     )
     COMMENT_JSONLD_ITEMS: int = _setting(
-        10, "Comments listed as schema.org Comment items in an article's JSON-LD (the first ones on "
+        3, "Comments listed as schema.org Comment items in an article's JSON-LD (the first ones on "
         "the page; commentCount always counts all). Each item repeats the comment's text, so a "
         "cap keeps long threads' pages light. 0: none."
     )
