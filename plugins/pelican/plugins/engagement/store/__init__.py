@@ -6,16 +6,18 @@ the CLI, the build and the importers. Writes commit before they return, so a cal
 ``synchronous=FULL``).
 
 The queries are grouped by concern, one module each: :mod:`.entries` (writing and listing
-entries), :mod:`.threads` (what readers see), :mod:`.limits` (rate limits), :mod:`.log` (the
-moderation log), :mod:`.meta` (the generated secret), :mod:`.transfer` (export and import), :mod:`.jobs`
-(page jobs and leases), :mod:`.moderation_queries` (the moderation page's counts and search) and
-:mod:`.syndication` (where articles were posted on Mastodon/Bluesky, and what came back);
-:mod:`.engine` opens the database and migrates it, :mod:`.records` holds the entry records.
+entries), :mod:`.threads` (what readers see), :mod:`.limits` (rate limits), :mod:`.idempotency`
+(the first answer to a retried comment), :mod:`.log` (the moderation log), :mod:`.meta` (the
+generated secret), :mod:`.transfer` (export and import), :mod:`.jobs` (page jobs and leases),
+:mod:`.moderation_queries` (the moderation page's counts and search) and :mod:`.syndication` (where
+articles were posted on Mastodon/Bluesky, and what came back); :mod:`.engine` opens the database and
+migrates it, :mod:`.records` holds the entry records.
 """
 
 from __future__ import annotations
 
 from pelican.plugins.engagement.store.engine import create_store_engine, database_revision, migrate
+from pelican.plugins.engagement.store.idempotency import IdempotencyKey, Replayed, StoredAnswer
 from pelican.plugins.engagement.store.jobs import PageJob, PageJobs
 from pelican.plugins.engagement.store.limits import RateLimit, RateLimited, RateLimits
 from pelican.plugins.engagement.store.log import ModerationLog
@@ -34,12 +36,15 @@ __all__ = [
     "VERIFICATIONS",
     "Entry",
     "History",
+    "IdempotencyKey",
     "NewEntry",
     "PageJob",
     "RateLimit",
     "RateLimited",
+    "Replayed",
     "Store",
     "StoreError",
+    "StoredAnswer",
     "Syndication",
     "create_store_engine",
     "database_revision",

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, bindparam, func, select
+from sqlalchemy.exc import IntegrityError
 
+from pelican.plugins.engagement.store import idempotency
 from pelican.plugins.engagement.store.entries import EntryQueries
 from pelican.plugins.engagement.store.group_commit import GroupCommit
+from pelican.plugins.engagement.store.idempotency import IdempotencyKey, IdempotencyKeys, Replayed
 from pelican.plugins.engagement.store.records import Entry, NewEntry, StoreError, utcnow
 from pelican.plugins.engagement.store.schema import rate_events
 
@@ -40,7 +43,7 @@ _RATE_EVENTS_SINCE = (
 _RATE_EVENT_INSERT = rate_events.insert()
 
 
-class RateLimits(EntryQueries):
+class RateLimits(EntryQueries, IdempotencyKeys):
     """Counting events per scope and window; admitting an entry and inserting it in one transaction."""
 
     def __init__(self, engine: Engine) -> None:
@@ -48,7 +51,8 @@ class RateLimits(EntryQueries):
         # Comments posted together in this process share one transaction and one durable commit.
         self._group_commit = GroupCommit(self.write, self._lock_scopes)
 
-    def add_admitted(self, new: NewEntry, limits: Iterable[RateLimit]) -> Entry:
+    def add_admitted(self, new: NewEntry, limits: Iterable[RateLimit], key: IdempotencyKey | None = None,
+                     answer: Callable[[Entry], tuple[int, str]] | None = None) -> Entry:
         """Count the entry against every limit and insert it, committed before this returns.
 
         The comment endpoint's path. Entries posted at the same moment by other threads of this
@@ -56,19 +60,44 @@ class RateLimits(EntryQueries):
         own savepoint: limits hold exactly as with :meth:`admit` (each entry counts the events the
         ones before it in the batch wrote), and the first limit used up raises
         :class:`RateLimited` with nothing (no event, no entry) written for this entry.
+
+        With an idempotency ``key``, the key is checked first (a used one raises
+        :class:`~pelican.plugins.engagement.store.idempotency.Replayed`, nothing written) and
+        ``answer(entry)`` — the status code and body the caller will send — is stored with the entry
+        in the same commit, so the answer is as durable as the entry it describes.
         """
         new.validate()
         limits = [limit for limit in limits if limit.limit > 0]
-        return self._group_commit.run(lambda conn: self._admit_and_add(conn, new, limits),
-                                      {limit.scope for limit in limits})
+        scopes = {limit.scope for limit in limits} | ({key.lock_scope} if key else set())
+        try:
+            return self._group_commit.run(lambda conn: self._admit_and_add(conn, new, limits, key, answer),
+                                          scopes)
+        except (Replayed, IntegrityError):
+            if key is None:
+                raise
+        # The key was taken by a twin: in an earlier transaction, or earlier in this batch (then
+        # its answer is real only if the batch committed), or, on a collision the lock should have
+        # prevented, in another one. Read it back committed; if the twin's write did not survive,
+        # the key is free again and this comment is stored after all.
+        stored = self.idempotent_answer(key)
+        if stored is None:
+            return self.add_admitted(new, limits, key, answer)
+        raise Replayed(stored)
 
-    def _admit_and_add(self, conn: Connection, new: NewEntry, limits: list[RateLimit]) -> Entry:
-        """Inside the write transaction, every scope already locked: count, then insert."""
+    def _admit_and_add(self, conn: Connection, new: NewEntry, limits: list[RateLimit],
+                       key: IdempotencyKey | None, answer: Callable[[Entry], tuple[int, str]] | None
+                       ) -> Entry:
+        """Inside the write transaction, every scope already locked: key, count, insert, answer."""
         now = utcnow()
+        if key is not None:
+            idempotency.claim(conn, key, now)
         for limit in limits:
             if not self._admit(conn, limit, now):
                 raise RateLimited(limit)
-        return self.add(new, connection=conn)
+        entry = self.add(new, connection=conn)
+        if key is not None and answer is not None:
+            idempotency.remember(conn, key, entry.id, answer(entry), now)
+        return entry
 
     def admit(self, scope: str, limit: int, window_seconds: float, now: datetime | None = None
               ) -> bool:

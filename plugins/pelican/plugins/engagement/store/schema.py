@@ -17,6 +17,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -29,7 +30,7 @@ metadata = MetaData()
 #: The newest migration's revision id. ``Store.open`` compares the database's revision with this
 #: constant and skips loading Alembic (about 0.5 s) when they match; a test keeps it equal to the
 #: head of ``migrations/versions``.
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0005"
 
 #: The largest id an INTEGER key holds on every backend (32 bits on PostgreSQL, 64 on SQLite): an
 #: id beyond it can name no row, and the database driver would raise instead of finding nothing.
@@ -207,4 +208,27 @@ social_avatars = Table(
     Column("url_hash", String(64), primary_key=True),  # SHA-256 of the remote URL
     Column("file_name", String(100), nullable=True),  # null: not a usable image
     Column("fetched_at", DateTime(timezone=True), nullable=False),
+)
+
+#: How long an ``Idempotency-Key`` is remembered: a retry within a day gets the first answer.
+IDEMPOTENCY_TTL_SECONDS = 86400
+
+#: A comment's ``Idempotency-Key`` (or the no-JS form's token), per client: the answer it got,
+#: written in the same transaction as the entry, so a retry after any failure finds either both or
+#: neither. ``client`` is the keyed hash of the client's address (as ``entries.ip_hash``);
+#: ``fingerprint`` is SHA-256 of the posted fields, so the same key with another comment is told
+#: apart. Deleting the entry deletes the answer (it repeats the comment's name and text).
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("client", String(64), nullable=False),
+    Column("key", String(300), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("entry_id", Integer, ForeignKey("entries.id", ondelete="CASCADE"), nullable=True),
+    Column("status_code", Integer, nullable=False),
+    Column("answer", Text, nullable=False),  # the JSON body, or the form's redirect address
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("client", "key", name="pk_idempotency_keys"),
+    Index("ix_idempotency_keys_created", "created_at"),
+    Index("ix_idempotency_keys_entry", "entry_id"),
 )
