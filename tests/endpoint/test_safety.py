@@ -48,7 +48,7 @@ def test_preflight_from_the_site_origin_is_answered(endpoint: Endpoint) -> None:
     assert answer.status_code == 204
     assert answer.headers["Access-Control-Allow-Origin"] == SITEURL
     assert "POST" in answer.headers["Access-Control-Allow-Methods"]
-    assert answer.headers["Access-Control-Allow-Headers"] == "Content-Type"
+    assert answer.headers["Access-Control-Allow-Headers"] == "Content-Type, Idempotency-Key"
 
 
 def test_post_from_the_site_origin_gets_cors_headers(endpoint: Endpoint) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 
 from flask import Blueprint, Request, Response, current_app, jsonify, redirect, render_template, request
 
-from pelican.plugins.engagement.endpoint import inputs, security
+from pelican.plugins.engagement.endpoint import idempotency, inputs, security
 from pelican.plugins.engagement.endpoint.context import EndpointContext, endpoint_context
 from pelican.plugins.engagement.endpoint.errors import Refusal
 from pelican.plugins.engagement.endpoint.submission import (
@@ -32,7 +32,7 @@ from pelican.plugins.engagement.endpoint.submission import (
 from pelican.plugins.engagement.markup import render_comment
 from pelican.plugins.engagement.moderation import actions as moderation
 from pelican.plugins.engagement.moderation import form_token
-from pelican.plugins.engagement.store import Entry
+from pelican.plugins.engagement.store import Entry, Replayed
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def _publish_if_approved(ctx: EndpointContext, entry: Entry) -> None:
 
 
 def _housekeeping(ctx: EndpointContext) -> None:
-    pruner = current_app.extensions.setdefault("engagement-rate-pruner", security.RateEventPruner())
+    pruner = current_app.extensions.setdefault("engagement-store-pruner", security.StorePruner())
     keep = max(security.RATE_EVENTS_KEPT, ctx.settings.RATE_LIMIT_WINDOW)
     pruner.maybe_prune(ctx.store, keep)
 
@@ -79,12 +79,30 @@ def _housekeeping(ctx: EndpointContext) -> None:
 
 @blueprint.post("/comments")
 def post_form() -> Response:
-    """The no-JavaScript path: form fields in, 303 back to the article out."""
+    """The no-JavaScript path: form fields in, 303 back to the article out.
+
+    A form carrying a token (every "check and send" page does) is idempotent on it: the browser
+    re-sending the POST after a lost answer is sent to the first comment again.
+    """
     ctx = endpoint_context()
     _housekeeping(ctx)
+    address = security.client_address(request)
+    key = idempotency.form_key(request.form, security.hash_ip(ctx.secret, address))
+    if key is not None:
+        stored = ctx.store.idempotent_answer(key)
+        if stored is not None and stored.fingerprint == key.fingerprint:
+            return idempotency.replay_form(stored)
+        if stored is not None:  # the token again with another comment: the once-only rule judges it
+            key = None
     try:
-        entry, thread = accept_comment(ctx, request.form, security.client_address(request),
-                                       _client(request))
+        entry, thread = accept_comment(ctx, request.form, address, _client(request), key,
+                                       lambda stored: (303, _form_location(ctx, stored)))
+    except Replayed as replayed:  # a twin with the same token was stored first
+        if key is None or replayed.stored.fingerprint != key.fingerprint:
+            raise Refusal(422, "This form was already used to send another comment. Please send yours "
+                               "again from the article.", echo=request.form.get("body") or None,
+                          back_url=_article_guess(ctx)) from None
+        return idempotency.replay_form(replayed.stored)
     except form_token.TokenMissing:
         return _confirm_page(ctx)
     except Refusal as refusal:
@@ -92,10 +110,18 @@ def post_form() -> Response:
         refusal.back_url = refusal.back_url or _article_guess(ctx)
         raise
     _publish_if_approved(ctx, entry)
-    anchor = f"comment-{entry.id}" if entry.status == "approved" else "comment-pending"
-    response = redirect(f"{thread.url}#{anchor}", code=303)
+    response = redirect(_form_location(ctx, entry, thread.url), code=303)
     _follow_up(response, ctx, entry)
     return response
+
+
+def _form_location(ctx: EndpointContext, entry: Entry, url: str | None = None) -> str:
+    """Where the form's 303 sends the reader: the comment itself, or the "awaiting moderation" note."""
+    if url is None:
+        known = ctx.manifest.get(entry.thread)
+        url = known.url if known else ctx.config.site_url + "/"
+    anchor = f"comment-{entry.id}" if entry.status == "approved" else "comment-pending"
+    return f"{url}#{anchor}"
 
 
 def _client(req: Request) -> dict[str, str]:
@@ -162,30 +188,53 @@ def _cors(response: Response) -> Response:
 
 
 @api.post("/comments")
-def post_json() -> tuple[Response, int]:
-    """The script's path: JSON in, the stored comment (201) out."""
+def post_json() -> Response:
+    """The script's path: JSON in, the stored comment (201) out.
+
+    With an ``Idempotency-Key`` header a retry gets the first answer again, never a second entry
+    (:mod:`pelican.plugins.engagement.endpoint.idempotency`).
+    """
     ctx = endpoint_context()
     if not request.is_json:
         raise Refusal(415, "Send the comment as JSON (Content-Type: application/json).")
     data = inputs.json_object(request)
     _housekeeping(ctx)
+    address = security.client_address(request)
+    key = idempotency.api_key(request, data, security.hash_ip(ctx.secret, address))
+    stored = ctx.store.idempotent_answer(key) if key else None
+    if key is not None and stored is not None:
+        return idempotency.replay_json(key, stored)
+    written: list[str] = []  # the body stored with the key is the body sent, byte for byte
+
+    def answer(entry: Entry) -> tuple[int, str]:
+        written.append(idempotency.json_answer(_api_body(ctx, entry)))
+        return 201, written[-1]
+
     try:
-        entry, _thread = accept_comment(ctx, data, security.client_address(request), _client(request))
+        entry, _thread = accept_comment(ctx, data, address, _client(request), key, answer)
+    except Replayed as replayed:  # a twin with the same key was stored first: its answer
+        assert key is not None
+        return idempotency.replay_json(key, replayed.stored)
     except form_token.TokenMissing:
         raise Refusal(400, "Reload the page and send the comment again (the form token is missing).",
                       field=form_token.FIELD) from None
     _publish_if_approved(ctx, entry)
+    text = written[-1] if written else answer(entry)[1]
+    response = current_app.response_class(text, status=201, mimetype="application/json")
+    _follow_up(response, ctx, entry)
+    return response
+
+
+def _api_body(ctx: EndpointContext, entry: Entry) -> dict[str, Any]:
+    """The 201's body: the public entry, the state the reader is told, and the page's date text."""
     # Spam is reported as pending: a robot learns nothing, a person wrongly caught waits for a
     # moderator, who can recover the comment from the spam tab.
     shown = "approved" if entry.status == "approved" else "pending"
-    body = public_entry(entry) | {
+    return public_entry(entry) | {
         "status": shown,
         "message": APPROVED_MESSAGE if shown == "approved" else PENDING_MESSAGE,
         "created_at_text": display_time(ctx, entry.created_at),
     }
-    response = jsonify(body)
-    _follow_up(response, ctx, entry)
-    return response, 201
 
 
 @api.get("/form-token")

@@ -67,7 +67,8 @@ def add_cors_headers(response: Response, origin: str, *, preflight: bool) -> Non
     response.headers["Access-Control-Expose-Headers"] = "Retry-After"
     if preflight:
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        # Idempotency-Key: the script sends one per comment, so a retry cannot store it twice.
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Idempotency-Key"
         response.headers["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
 
 
@@ -161,11 +162,14 @@ def add_security_headers(response: Response) -> Response:
 RATE_EVENTS_KEPT = 86400
 
 
-class RateEventPruner:
-    """Deletes old rate-limit events now and then, so the table stays as small as the windows need.
+class StorePruner:
+    """Deletes old rate-limit events and expired idempotency keys now and then, so both tables stay
+    as small as their windows need.
 
     One per application; the first request after each interval does the work (no timer thread, so
-    it behaves the same under the development server and gunicorn).
+    it behaves the same under the development server and gunicorn, and needs no ``engagement
+    worker``, which not every deployment runs). Nothing depends on the timing: expired keys and
+    events are ignored by every lookup whether or not they have been deleted yet.
     """
 
     def __init__(self, every_seconds: float = 3600) -> None:
@@ -180,3 +184,4 @@ class RateEventPruner:
                 return
             self._due = now + self.every
         store.prune_rate_events(keep_seconds)
+        store.prune_idempotency_keys()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,7 +22,14 @@ from pelican.plugins.engagement.endpoint.context import EndpointContext
 from pelican.plugins.engagement.endpoint.errors import Refusal
 from pelican.plugins.engagement.markup import render_comment
 from pelican.plugins.engagement.moderation import form_token, rules, screening
-from pelican.plugins.engagement.store import Entry, NewEntry, RateLimit, RateLimited, StoreError
+from pelican.plugins.engagement.store import (
+    Entry,
+    IdempotencyKey,
+    NewEntry,
+    RateLimit,
+    RateLimited,
+    StoreError,
+)
 from pelican.plugins.engagement.store.schema import entries
 
 #: Longest author name and website address we keep (the columns allow more; people need less).
@@ -51,7 +58,8 @@ class Submission:
 
 
 def accept_comment(ctx: EndpointContext, data: Mapping[str, Any], address: str,
-                   client: Mapping[str, str] | None = None) -> tuple[Entry, Thread]:
+                   client: Mapping[str, str] | None = None, key: IdempotencyKey | None = None,
+                   answer: Callable[[Entry], tuple[int, str]] | None = None) -> tuple[Entry, Thread]:
     """Check a posted comment, judge it by the spam rules, count it against the rate limits and
     store it — or refuse.
 
@@ -59,6 +67,9 @@ def accept_comment(ctx: EndpointContext, data: Mapping[str, Any], address: str,
     before this returns, and a refused one leaves no trace in the limits. A rule never drops a
     comment: it holds it (pending) or marks it spam, and says which rule on the entry and in the
     moderation log (:mod:`pelican.plugins.engagement.moderation.screening`).
+
+    With an idempotency ``key``, ``answer(entry)`` is stored with the entry in that transaction; a
+    key already used raises :class:`~pelican.plugins.engagement.store.Replayed` (nothing written).
     """
     submission = check_submission(ctx, data)
     back = submission.thread.url
@@ -92,14 +103,14 @@ def accept_comment(ctx: EndpointContext, data: Mapping[str, Any], address: str,
     if judged.use_key:  # a token counts once: a second comment with it is a robot replaying it
         limits.append(RateLimit(judged.use_key, 1, ctx.settings.FORM_TOKEN_MAX_AGE))
     try:
-        entry = ctx.store.add_admitted(new, limits)
+        entry = ctx.store.add_admitted(new, limits, key, answer)
     except RateLimited as refused:
         if refused.limit.scope != judged.use_key:
             raise security.rate_refusal(refused, back) from None
         decided = screening.replayed_token()
         new.status, new.moderation_reason = "spam", decided.reason
         try:
-            entry = ctx.store.add_admitted(new, limits[:-1])
+            entry = ctx.store.add_admitted(new, limits[:-1], key, answer)
         except RateLimited as again:
             raise security.rate_refusal(again, back) from None
     except StoreError as error:  # the parent vanished between the check and the insert
