@@ -151,3 +151,50 @@ def test_permalink_into_folded_replies_unfolds_them(browser: Any, tmp_path: Path
 
         page.locator(f"#comment-{hidden.id}").wait_for(state="visible", timeout=10_000)
         page.close()
+
+
+def test_a_lost_answer_is_retried_with_the_same_key_and_stored_once(browser: Any, live_site: LiveSite
+                                                                    ) -> None:
+    """The endpoint stores the comment but its answer never arrives (the connection drops): the
+    script sends the comment again by itself, with the same Idempotency-Key, and shows it once."""
+    page = browser.new_page()
+    keys: list[str] = []
+
+    def lose_the_first_answer(route: Any) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        keys.append(route.request.headers.get("idempotency-key", ""))
+        if len(keys) == 1:
+            route.fetch()  # the comment reaches the endpoint and is stored ...
+            route.abort("connectionreset")  # ... and the answer is lost on the way back
+        else:
+            route.continue_()
+
+    page.route("**/api/comments", lose_the_first_answer)
+    page.goto(live_site.url + "/" + ARTICLE)
+    _fill(page, "Sent once, answered once")
+    page.click("#comment-form button[type=submit]")
+
+    page.locator(".eg-pending-comment").wait_for(timeout=15_000)
+    (stored,) = live_site.pending()
+    assert len(keys) == 2 and keys[0] == keys[1]
+    assert keys[0].startswith('"') and keys[0].endswith('"') and len(keys[0]) == 38  # a quoted UUID
+    assert page.locator(".eg-pending-comment").count() == 1
+    assert page.get_attribute(".eg-pending-comment", "id") == f"comment-{stored.id}"
+    page.close()
+
+
+def test_each_comment_gets_its_own_key(browser: Any, live_site: LiveSite) -> None:
+    page = browser.new_page()
+    keys: list[str] = []
+    page.on("request", lambda request: keys.append(request.headers.get("idempotency-key", ""))
+            if request.method == "POST" else None)
+    page.goto(live_site.url + "/" + ARTICLE)
+    for number in (1, 2):
+        _fill(page, f"Comment number {number}")
+        page.click("#comment-form button[type=submit]")
+        page.locator(".eg-pending-comment").nth(number - 1).wait_for(timeout=15_000)
+    assert len(keys) == 2 and keys[0] != keys[1] and all(keys)
+    assert len(live_site.pending()) == 2
+    page.close()

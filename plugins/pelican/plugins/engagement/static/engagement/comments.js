@@ -185,6 +185,37 @@
   };
   form.addEventListener("focusin", () => { if (!token) fetchToken(); });
 
+  /* One Idempotency-Key per comment (README, "Retries never store a comment twice"), kept while that
+     comment is retried: by this script when the endpoint cannot be reached, or by the reader pressing
+     the button again for the same, unchanged comment. The endpoint stores it once however often it
+     arrives. randomUUID needs a secure context; elsewhere the same v4 UUID from getRandomValues. */
+  const newKey = () => {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  };
+  let unanswered = null; /* { payload, key } of the comment whose answer has not come yet */
+  const RETRY_DELAYS = [1000, 3000];
+  const send = async (payload, key) => {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await fetch(form.dataset.api, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "application/json",
+                     "Idempotency-Key": `"${key}"` },
+          body: payload,
+          credentials: "omit",
+        });
+      } catch (error) {
+        if (attempt >= RETRY_DELAYS.length) throw error;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS[attempt]));
+      }
+    }
+  };
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     form.querySelectorAll("[data-error-for]").forEach((slot) => { slot.textContent = ""; });
@@ -202,13 +233,11 @@
     status("Sending…");
     try {
       data.form_token = await tokenWhenReady();
-      const response = await fetch(form.dataset.api, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify(data),
-        credentials: "omit",
-      });
+      const payload = JSON.stringify(data);
+      if (!unanswered || unanswered.payload !== payload) unanswered = { payload, key: newKey() };
+      const response = await send(payload, unanswered.key);
       const body = await response.json().catch(() => ({}));
+      if (response.ok || response.status < 500) unanswered = null; /* its fate is known */
       if (!response.ok) {
         status("");
         showError(body, response.status);
