@@ -71,6 +71,8 @@ class Gunicorn:
     workers: int = WORKERS
     #: More gunicorn options (``("--worker-class", "gthread")``), before the app path.
     args: tuple[str, ...] = ()
+    #: The WSGI app (a test may wrap the endpoint's; give ``("--pythonpath", REPO)`` in ``args``).
+    app: str = "pelican.plugins.engagement.endpoint.wsgi:app"
     process: subprocess.Popen[bytes] | None = None
     url: str = ""
 
@@ -88,7 +90,7 @@ class Gunicorn:
         self.process = subprocess.Popen(
             [str(GUNICORN), "--workers", str(self.workers), "--bind", f"127.0.0.1:{port}",
              "--graceful-timeout", "2", "--timeout", "60", *self.args,
-             "pelican.plugins.engagement.endpoint.wsgi:app"],
+             self.app],
             cwd=self.settings_file.parent, env=env, stdout=log, stderr=log,
             start_new_session=True,  # its own process group: SIGKILL reaches master and workers
         )
