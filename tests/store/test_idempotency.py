@@ -59,8 +59,12 @@ def test_keys_are_per_client(store: Store) -> None:
     assert len(store.list()) == 2
 
 
-def test_racing_requests_with_one_key_store_one_entry(store_url: str) -> None:
-    stores = [Store.open(store_url) for _ in range(CALLERS)]
+@pytest.mark.parametrize("shared", [False, True], ids=["a-store-each", "one-store-group-commit"])
+def test_racing_requests_with_one_key_store_one_entry(store_url: str, shared: bool) -> None:
+    """Callers in separate processes (a store each) or threads of one (whose writes group commit
+    puts in one transaction, where the twin is found earlier in the same batch)."""
+    first = Store.open(store_url)
+    stores = [first] * CALLERS if shared else [first, *(Store.open(store_url) for _ in range(CALLERS - 1))]
     barrier = threading.Barrier(CALLERS)
     created: list[int] = []
     replayed: list[str] = []
@@ -87,7 +91,7 @@ def test_racing_requests_with_one_key_store_one_entry(store_url: str) -> None:
         assert [entry.id for entry in stores[0].list()] == created
         assert count(stores[0], rate_events) == 1
     finally:
-        for store in stores:
+        for store in set(stores):
             store.close()
 
 

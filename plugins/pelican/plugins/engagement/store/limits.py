@@ -69,20 +69,23 @@ class RateLimits(EntryQueries, IdempotencyKeys):
         new.validate()
         limits = [limit for limit in limits if limit.limit > 0]
         scopes = {limit.scope for limit in limits} | ({key.lock_scope} if key else set())
-        try:
-            return self._group_commit.run(lambda conn: self._admit_and_add(conn, new, limits, key, answer),
-                                          scopes)
-        except (Replayed, IntegrityError):
-            if key is None:
-                raise
-        # The key was taken by a twin: in an earlier transaction, or earlier in this batch (then
-        # its answer is real only if the batch committed), or, on a collision the lock should have
-        # prevented, in another one. Read it back committed; if the twin's write did not survive,
-        # the key is free again and this comment is stored after all.
-        stored = self.idempotent_answer(key)
-        if stored is None:
-            return self.add_admitted(new, limits, key, answer)
-        raise Replayed(stored)
+        for last_try in (False, True):
+            try:
+                return self._group_commit.run(
+                    lambda conn: self._admit_and_add(conn, new, limits, key, answer), scopes)
+            except (Replayed, IntegrityError):
+                if key is None:
+                    raise
+                # The key was taken by a twin: in an earlier transaction, earlier in this batch
+                # (its answer is real only if the batch committed) or, on a collision the lock should
+                # have prevented, in another one. Read it back committed; if the twin's write did not
+                # survive, the key is free again and this comment is stored after all (once more).
+                stored = self.idempotent_answer(key)
+                if stored is not None:
+                    raise Replayed(stored) from None
+                if last_try:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _admit_and_add(self, conn: Connection, new: NewEntry, limits: list[RateLimit],
                        key: IdempotencyKey | None, answer: Callable[[Entry], tuple[int, str]] | None
