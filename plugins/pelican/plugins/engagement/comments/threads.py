@@ -45,6 +45,15 @@ class Thread:
         # Read back from JSON the pairs are lists; keep the thread hashable.
         object.__setattr__(self, "syndication", tuple(tuple(pair) for pair in self.syndication))
 
+    @property
+    def site_url(self) -> str:
+        """SITEURL as this article's URL gives it (the key is the URL relative to SITEURL), without
+        the trailing slash; the URL's origin if the two do not fit together."""
+        if self.key and self.url.endswith("/" + self.key):
+            return self.url[: -len(self.key) - 1]
+        parts = urlsplit(self.url)
+        return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+
     def accepts_comments(self, now: datetime | None = None) -> tuple[bool, str]:
         """(open, reason) at ``now``; the reason is shown to a reader when it is closed."""
         if self.closed:

@@ -53,6 +53,11 @@ def _client() -> tuple[str, str]:
     return address, hash_ip(endpoint_context().secret, address)
 
 
+def _sender(address: str) -> dict[str, str]:
+    """What Akismet asks about the sending server (kept on the entry only while Akismet is on)."""
+    return {"user_ip": address, "user_agent": request.headers.get("User-Agent", "")[:500]}
+
+
 def verifier(app: Flask) -> VerificationThread:
     """The app's verification thread, started on first use (not at import, so tests that never
     queue anything start no thread)."""
@@ -84,9 +89,9 @@ def _resume_queue(setup_state: Any) -> None:
 
 @blueprint.route("/trackback/<path:thread>", methods=["GET", "POST"])
 def trackback_ping(thread: str) -> Response:
-    _address, ip_hash = _client()
+    address, ip_hash = _client()
     try:
-        _intake().trackback(thread, **_ping_fields(), ip_hash=ip_hash)
+        _intake().trackback(thread, **_ping_fields(), ip_hash=ip_hash, client=_sender(address))
     except trackback.UndecodablePing as error:
         return Response(trackback.response(str(error)), content_type=trackback.CONTENT_TYPE)
     except Rejected as rejected:
@@ -122,7 +127,8 @@ def pingback_call() -> Response:
         return _xmlrpc(pingback.fault(FAULT_GENERIC, "pingback.ping takes two strings: source, target"))
     address, ip_hash = _client()
     try:
-        entry = _intake().pingback(params[0], params[1], ip_hash=ip_hash, client_ip=address)
+        entry = _intake().pingback(params[0], params[1], ip_hash=ip_hash, client_ip=address,
+                                   client=_sender(address))
     except Rejected as rejected:
         return _xmlrpc(pingback.fault(rejected.fault, rejected.message))
     return _xmlrpc(pingback.success(
@@ -141,9 +147,9 @@ def _xmlrpc(body: bytes) -> Response:
 def webmention_receive() -> Response:
     source = request.form.get("source", "")
     target = request.form.get("target", "")
-    _address, ip_hash = _client()
+    address, ip_hash = _client()
     try:
-        entry = _intake().webmention(source, target, ip_hash=ip_hash)
+        entry = _intake().webmention(source, target, ip_hash=ip_hash, client=_sender(address))
     except Rejected as rejected:
         # Senders are programs (and their logs): a short plain-text reason, not a reader's page.
         headers = {"Retry-After": str(rejected.retry_after)} if rejected.retry_after else {}

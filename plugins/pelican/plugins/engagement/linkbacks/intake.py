@@ -16,6 +16,7 @@ request open).
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -142,7 +143,7 @@ class Intake:
     # --- the three protocols ---------------------------------------------------------------------
 
     def trackback(self, thread_key: str, *, url: str, title: str, excerpt: str, blog_name: str,
-                  ip_hash: str) -> Entry:
+                  ip_hash: str, client: Mapping[str, str] | None = None) -> Entry:
         """Store a TrackBack ping (queued for a link check, since the protocol has none)."""
         thread = self.manifest.get(thread_key)
         if thread is None:
@@ -159,10 +160,12 @@ class Intake:
             title=_limit(title, 500) or None, blog_name=_limit(blog_name, 200) or None,
             source_url=url, body_source=excerpt, body_html=plain_text_to_html(excerpt),
             ip_hash=ip_hash, verification="queued", dedupe_key=key,
+            spam_context=self._spam_context(client),
         ))
         return entry
 
-    def pingback(self, source: str, target: str, *, ip_hash: str, client_ip: str) -> Entry:
+    def pingback(self, source: str, target: str, *, ip_hash: str, client_ip: str,
+                 client: Mapping[str, str] | None = None) -> Entry:
         """Verify and store a pingback; fault codes follow the Pingback 1.0 spec."""
         source = check_url(source, "source", FAULT_SOURCE_MISSING)
         thread = self.target_thread(target, "pingback")
@@ -181,13 +184,15 @@ class Intake:
         except VerificationFailed as failure:
             raise self._pingback_fault(failure) from None
         new = NewEntry(thread=thread.key, kind="pingback", source_url=source, ip_hash=ip_hash,
-                       verification="verified", dedupe_key=key)
+                       verification="verified", dedupe_key=key, spam_context=self._spam_context(client))
         apply_report(new, report)
         judged = screening.judge_linkback(self.settings, Entry(**{**_BLANK, **{
-            "author_name": new.author_name, "author_url": new.author_url,
-            "body_source": new.body_source, "source_url": source, "ip_hash": ip_hash}}))
-        if judged is not None:
-            new.status, new.moderation_reason = "spam", judged.reason
+            "author_name": new.author_name, "author_url": new.author_url, "blog_name": new.blog_name,
+            "body_source": new.body_source, "source_url": source, "ip_hash": ip_hash,
+            "spam_context": new.spam_context}}), thread)
+        if judged is not None:  # spam, or held when Akismet could not answer
+            new.status = "spam" if judged.action == "spam" else "pending"
+            new.moderation_reason = judged.reason
         entry, _created = self.store.add_or_update(new)
         if judged is not None:
             screening.log_decision(self.store, entry, judged)
@@ -203,7 +208,8 @@ class Intake:
         ))
         screening.log_decision(self.store, entry, verdict)
 
-    def webmention(self, source: str, target: str, *, ip_hash: str) -> Entry:
+    def webmention(self, source: str, target: str, *, ip_hash: str,
+                   client: Mapping[str, str] | None = None) -> Entry:
         """Validate and queue a webmention; a re-sent one re-queues the stored entry."""
         source = check_url(source, "source", FAULT_SOURCE_MISSING)
         thread = self.target_thread(target, "webmention")
@@ -219,8 +225,13 @@ class Intake:
         entry, _created = self.store.add_or_update(NewEntry(
             thread=thread.key, kind="webmention", source_url=source, author_name="",
             mention_type="mention", ip_hash=ip_hash, verification="queued", dedupe_key=key,
+            spam_context=self._spam_context(client),
         ))
         return entry
+
+    def _spam_context(self, client: Mapping[str, str] | None) -> str | None:
+        """The sender's address and agent, kept only while Akismet is on (it asks for them)."""
+        return screening.linkback_context(self.settings, client) if client else None
 
     def _pingback_fault(self, failure: VerificationFailed) -> Rejected:
         """Spec codes when PINGBACK_FAULT_DETAIL is on; otherwise WordPress's generic fault 0."""

@@ -107,22 +107,26 @@ def verify_entry(store: Store, settings: EngagementSettings, manifest: Manifest,
                                                    settings=settings) or entry.author_photo
     # Status first, verification last: whoever waits for "verified" then sees the final status.
     judged = screening.judge_linkback(settings, replace(entry, **{
-        k: v for k, v in changes.items() if k in ("author_name", "author_url", "body_source")}))
-    if judged is not None:
+        k: v for k, v in changes.items() if k in ("author_name", "author_url", "body_source")}), thread)
+    if judged is not None and judged.action == "spam":
         screening.mark_spam(store, entry.id, judged)
     else:
-        _settle_status(store, settings, entry)
+        if judged is not None:  # Akismet could not answer: a person decides, never auto-approval
+            screening.hold(store, entry.id, judged)
+        _settle_status(store, settings, entry, auto_approve=judged is None)
     store.update(entry.id, **changes)
     return Outcome(entry.id, "verified")
 
 
-def _settle_status(store: Store, settings: EngagementSettings, entry: Entry) -> None:
-    """Bring back a mention the verifier removed earlier; auto-approve webmentions if configured."""
+def _settle_status(store: Store, settings: EngagementSettings, entry: Entry, *, auto_approve: bool) -> None:
+    """Bring back a mention the verifier removed earlier; auto-approve webmentions if configured
+    (and ``auto_approve``: no rule held it)."""
     status = entry.status
     if status == "deleted" and _last_actor(store, entry.id) == VERIFIER:
         store.set_status(entry.id, "pending", actor=VERIFIER, detail="source verified again")
         status = "pending"
-    if status == "pending" and entry.kind == "webmention" and settings.WEBMENTION_AUTO_APPROVE:
+    automatic = auto_approve and entry.kind == "webmention" and settings.WEBMENTION_AUTO_APPROVE
+    if status == "pending" and automatic:
         store.set_status(entry.id, "approved", actor="auto-approve",
                          detail="verified webmention (ENGAGEMENT_WEBMENTION_AUTO_APPROVE)")
 

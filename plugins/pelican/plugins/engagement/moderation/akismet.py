@@ -1,7 +1,11 @@
 """Optional Akismet checks (``comment-check``) and reports (``submit-spam``, ``submit-ham``).
 
 Off unless ``ENGAGEMENT_AKISMET_KEY`` is set: Akismet is a third party, and every call sends it the
-reader's name, e-mail, website, text, address and user agent. A small client on the guarded fetch
+reader's name, e-mail, website, text, address and user agent. Comments are checked when they are
+posted; trackbacks, pingbacks and webmentions once their source is verified
+(:func:`linkback_verdict`).
+
+A small client on the guarded fetch
 (:mod:`pelican.plugins.engagement.net`) rather than the ``akismet`` package from PyPI: that package
 talks to a fixed ``rest.akismet.com`` through its own httpx client, which would bypass our fetch
 guards and cannot be pointed at a stand-in server without patching it; the API is three form
@@ -29,6 +33,7 @@ API_VERSION = "1.1"
 #: What Akismet calls our kinds (``comment_type``).
 COMMENT_TYPES = {"comment": "comment", "trackback": "trackback", "pingback": "pingback",
                  "webmention": "webmention"}
+LINKBACK_KINDS = ("trackback", "pingback", "webmention")
 
 
 class AkismetError(Exception):
@@ -82,8 +87,48 @@ def verdict(settings: EngagementSettings, fields: Mapping[str, str]) -> Verdict 
 def fields_for(config: SiteConfig, *, kind: str, name: str, email: str | None, website: str | None,
                body: str, permalink: str, context: Mapping[str, str]) -> dict[str, str]:
     """The comment-check/submit fields of an entry (``context``: user_ip, user_agent, referrer)."""
+    return _fields(config.site_url + "/", kind=kind, name=name, email=email, website=website, body=body,
+                   permalink=permalink, context=context)
+
+
+def entry_fields(blog: str, entry: Entry, permalink: str, context: Mapping[str, str]) -> dict[str, str]:
+    """The fields of a stored entry. A linkback's URL is its source, as WordPress sends trackbacks
+    and pingbacks (the sending page is what Akismet knows spam by), its author the blog's name."""
+    linkback = entry.kind in LINKBACK_KINDS
+    return _fields(blog, kind=entry.kind, name=entry.author_name or entry.blog_name or "",
+                   email=entry.author_email,
+                   website=(entry.source_url if linkback else None) or entry.author_url or entry.source_url,
+                   body=entry.body_source, permalink=permalink, context=context)
+
+
+def linkback_verdict(settings: EngagementSettings, entry: Entry, *, blog: str,
+                     permalink: str) -> Verdict | None:
+    """Akismet's verdict on a verified trackback, pingback or webmention (None while off).
+
+    The sender's address and user agent come from ``spam_context``, kept when the linkback
+    arrived; Akismet needs the address, so a linkback stored without it is held for a person.
+    """
+    if not enabled(settings):
+        return None
+    context = stored_context(entry)
+    if not context.get("user_ip"):
+        return Verdict("hold", RULE, "not checked (the sender's address was not kept); held for a person")
+    return verdict(settings, entry_fields(blog, entry, permalink, context))
+
+
+def stored_context(entry: Entry) -> dict[str, str]:
+    """The request context kept on the entry (empty when none was kept or it does not parse)."""
+    try:
+        context = json.loads(entry.spam_context or "{}")
+    except ValueError:
+        return {}
+    return {k: str(v) for k, v in context.items()} if isinstance(context, dict) else {}
+
+
+def _fields(blog: str, *, kind: str, name: str, email: str | None, website: str | None, body: str,
+            permalink: str, context: Mapping[str, str]) -> dict[str, str]:
     return {
-        "blog": config.site_url + "/",
+        "blog": blog,
         "user_ip": context.get("user_ip", ""),
         "user_agent": context.get("user_agent", ""),
         "referrer": context.get("referrer", ""),
@@ -112,13 +157,10 @@ def report(config: SiteConfig, entry: Entry, action: str, permalink: str) -> boo
     if not enabled(settings) or not entry.spam_context:
         return False
     method = "submit-spam" if action == "spam" else "submit-ham"
-    try:
-        context = json.loads(entry.spam_context)
-    except ValueError:
+    context = stored_context(entry)
+    if not context:
         return False
-    fields = fields_for(config, kind=entry.kind, name=entry.author_name, email=entry.author_email,
-                        website=entry.author_url or entry.source_url, body=entry.body_source,
-                        permalink=permalink, context=context)
+    fields = entry_fields(config.site_url + "/", entry, permalink, context)
     try:
         _call(settings, method, fields)
     except AkismetError as error:

@@ -3,7 +3,7 @@
 The endpoint calls :func:`judge_comment` with the checked fields and gets the verdicts to settle
 (:func:`pelican.plugins.engagement.moderation.rules.settle`); after the insert it records the
 deciding verdict in the moderation log (:func:`log_decision`). Linkbacks are screened by
-:func:`judge_linkback` when their source is verified.
+:func:`judge_linkback` when their source is verified (the disallowed keys, then Akismet).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from pelican.plugins.engagement.comments.threads import Thread
 from pelican.plugins.engagement.moderation import akismet, form_token, rules
 from pelican.plugins.engagement.settings import EngagementSettings, SiteConfig
 from pelican.plugins.engagement.store import Entry, Store
@@ -77,14 +78,33 @@ def judge_comment(ctx: _Context, submission: _Submission, token: str, ip_hash: s
     return judged
 
 
-def judge_linkback(settings: EngagementSettings, entry: Entry) -> rules.Verdict | None:
-    """The disallowed-keys verdict on a verified linkback (its source, author and excerpt), or None."""
+def judge_linkback(settings: EngagementSettings, entry: Entry, thread: Thread) -> rules.Verdict | None:
+    """The verdict on a verified linkback of ``thread``: the disallowed keys (its source, author and
+    excerpt), then Akismet when it is on (spam, or a hold when Akismet cannot answer); None: neither.
+
+    The link-count and moderation-word rules are for comments: a linkback's excerpt is another
+    site's page, and its links are that page's own.
+    """
     candidate = rules.Candidate(
         name=entry.author_name, website=entry.author_url, body_source=entry.body_source,
         ip_hash=entry.ip_hash, source_url=entry.source_url,
     )
     verdicts = [v for v in rules.check(settings, candidate) if v.rule == "disallowed"]
-    return verdicts[0] if verdicts else None
+    if verdicts:
+        return verdicts[0]
+    return akismet.linkback_verdict(settings, entry, blog=thread.site_url + "/", permalink=thread.url)
+
+
+def linkback_context(settings: EngagementSettings, context: Mapping[str, str]) -> str | None:
+    """What a new linkback keeps for Akismet (the sender's address and agent); None while it is off."""
+    return akismet.context_json(context) if akismet.enabled(settings) else None
+
+
+def hold(store: Store, entry_id: int, verdict: rules.Verdict) -> Entry:
+    """Keep a stored entry pending because of ``verdict``, saying so on the entry and in the log."""
+    entry = store.update(entry_id, moderation_reason=verdict.reason)
+    log_decision(store, entry, verdict)
+    return entry
 
 
 def hidden_link(reason: str) -> rules.Verdict:
