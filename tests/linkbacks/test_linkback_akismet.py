@@ -97,6 +97,17 @@ def test_pingback_is_checked_when_it_arrives(checked: Endpoint, peer: Peer, akis
     assert sent["user_ip"] == "127.0.0.1"
 
 
+def test_resent_webmention_a_moderator_approved_is_not_checked_again(checked: Endpoint, peer: Peer,
+                                                                     akismet: StandIn) -> None:
+    entry = _webmention(checked, peer)
+    assert entry.status == "approved"  # Akismet said not spam; auto-approval is on
+    akismet.verdict = "true"
+    requests.post(checked.url + "/webmention", data={"source": entry.source_url, "target": checked.open_url},
+                  timeout=10)
+    assert checked.wait_settled(entry.id).status == "approved"
+    assert len(_checks(akismet)) == 1
+
+
 def test_disallowed_source_is_spam_without_asking_akismet(make_endpoint, peer: Peer,
                                                           akismet: StandIn) -> None:
     with make_endpoint(AKISMET_KEY=KEY, AKISMET_URL=akismet.url, DISALLOWED_KEYS=["watches"]) as endpoint:

@@ -17,6 +17,9 @@ from pelican.plugins.engagement.moderation import akismet, form_token, rules
 from pelican.plugins.engagement.settings import EngagementSettings, SiteConfig
 from pelican.plugins.engagement.store import Entry, Store
 
+#: States a person (or an earlier check) put an entry in; Akismet does not overrule them.
+DECIDED = frozenset({"approved", "rejected", "spam"})
+
 
 class _Context(Protocol):
     """The part of the endpoint's context screening needs."""
@@ -83,7 +86,8 @@ def judge_linkback(settings: EngagementSettings, entry: Entry, thread: Thread) -
     excerpt), then Akismet when it is on (spam, or a hold when Akismet cannot answer); None: neither.
 
     The link-count and moderation-word rules are for comments: a linkback's excerpt is another
-    site's page, and its links are that page's own.
+    site's page, and its links are that page's own. Akismet is asked only about an entry nobody has
+    decided on yet: a re-sent webmention a moderator approved stays approved (and is not sent again).
     """
     candidate = rules.Candidate(
         name=entry.author_name, website=entry.author_url, body_source=entry.body_source,
@@ -92,6 +96,8 @@ def judge_linkback(settings: EngagementSettings, entry: Entry, thread: Thread) -
     verdicts = [v for v in rules.check(settings, candidate) if v.rule == "disallowed"]
     if verdicts:
         return verdicts[0]
+    if entry.status in DECIDED:
+        return None
     return akismet.linkback_verdict(settings, entry, blog=thread.site_url + "/", permalink=thread.url)
 
 
