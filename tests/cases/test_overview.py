@@ -72,3 +72,16 @@ def test_no_chart_without_any_response_time(tmp_path: Path) -> None:
                                                (604800, "1 wk"), (5400, "1.5 h")])
 def test_axis_labels_are_short(seconds: int, text: str) -> None:
     assert short_duration(seconds) == text
+
+
+def test_crowded_dots_are_counted_as_before() -> None:
+    # The bisect must find exactly the dots the plain scan over every placed dot finds.
+    import random
+
+    from pelican.plugins.engagement.cases.overview import _neighbours
+
+    rng = random.Random(7)
+    placed: list[float] = []
+    for x in sorted(round(rng.uniform(3, 97), 2) for _ in range(2000)):
+        assert _neighbours(placed, x) == sum(1 for other in placed if abs(other - x) < 2)
+        placed.append(x)

@@ -10,6 +10,7 @@ Beside it, behind a disclosure, tables give every case and the median per brand 
 
 from __future__ import annotations
 
+import bisect
 import math
 import statistics
 from collections.abc import Iterable
@@ -122,6 +123,16 @@ def _medians(items: list[Any], key: str, goal: Goal) -> tuple[Median, ...]:
     return tuple(result)
 
 
+def _neighbours(placed: list[float], x: float) -> int:
+    """How many dots already placed (ascending, none right of ``x``) lie less than 2 % left of it.
+
+    Only the tail of the list can (bisect), so a row of thousands of dots is not quadratic; the
+    comparison itself is the original one, so the chart stays byte for byte the same.
+    """
+    start = bisect.bisect_left(placed, x - 2.001)
+    return sum(1 for other in placed[start:] if abs(other - x) < 2)
+
+
 def build(items: Iterable[Any], goal: Goal) -> Overview:
     """The overview of ``items`` (GalleryCase objects); only cases with a response time count."""
     timed = [item for item in items if item.case.response_seconds is not None]
@@ -138,7 +149,7 @@ def build(items: Iterable[Any], goal: Goal) -> Overview:
                            key=lambda i: i.case.response_seconds):
             case = item.case
             x = scale(case.response_seconds)
-            crowded = sum(1 for other in placed if abs(other - x) < 2)
+            crowded = _neighbours(placed, x)
             placed.append(x)
             where = f" on {case.platform}" if case.platform else ""
             dots.append(Dot(x, y + (0 if not crowded else (-6 if crowded % 2 else 6)), verdict,
