@@ -73,9 +73,9 @@ def test_titles_read_naturally(gallery_site: Path) -> None:
     soup = BeautifulSoup((gallery_site / "cases/brand/tesco/index.html").read_text("utf-8"), "html.parser")
     assert soup.h1.get_text() == "Tesco — 2 cases"
     assert soup.title.get_text().startswith("Tesco — 2 cases · ")
-    fastest = BeautifulSoup((gallery_site / "cases/verdict/beast/by-response-time/index.html")
-                            .read_text("utf-8"), "html.parser")
-    assert fastest.h1.get_text() == "Beasts — 2 cases, fastest reply first"
+    fastest = BeautifulSoup((gallery_site / "cases/by-response-time/index.html").read_text("utf-8"),
+                            "html.parser")
+    assert fastest.h1.get_text() == "Beauties and beasts — 4 cases, fastest reply first"
 
 
 def test_response_time_order_puts_the_fastest_first_and_unknown_last(gallery_site: Path) -> None:
@@ -99,13 +99,29 @@ def test_gallery_cards_have_ids_unique_on_the_page(gallery_site: Path) -> None:
     assert len(ids) == len(set(ids))
 
 
-def test_facet_links_mark_the_current_page_and_keep_the_order(gallery_site: Path) -> None:
-    soup = BeautifulSoup((gallery_site / "cases/brand/tesco/by-response-time/index.html").read_text("utf-8"),
+def test_facet_links_mark_the_current_page(gallery_site: Path) -> None:
+    soup = BeautifulSoup((gallery_site / "cases/by-response-time/index.html").read_text("utf-8"),
                          "html.parser")
     current = soup.select('.case-filter [aria-current="page"]')
-    assert [a.get_text(" ", strip=True) for a in current] == ["Tesco 2", "Fastest reply"]
+    assert [a.get_text(" ", strip=True) for a in current] == ["All 4", "Fastest reply"]
+    # A facet has one generated order: its link leads there from either order of all cases.
     acme = soup.find("a", attrs={"data-value": "Acme"})
-    assert acme["href"] == "http://127.0.0.1:8000/cases/brand/acme/by-response-time/"
+    assert acme["href"] == "http://127.0.0.1:8000/cases/brand/acme/"
+    soup = BeautifulSoup((gallery_site / "cases/brand/tesco/index.html").read_text("utf-8"), "html.parser")
+    current = soup.select('.case-filter [aria-current="page"]')
+    assert [a.get_text(" ", strip=True) for a in current] == ["Tesco 2", "Newest"]
+
+
+def test_a_facet_page_has_one_order_which_the_script_may_sort(gallery_site: Path) -> None:
+    assert not list(gallery_site.glob("cases/*/*/by-response-time"))
+    soup = BeautifulSoup((gallery_site / "cases/brand/tesco/index.html").read_text("utf-8"), "html.parser")
+    assert soup.select_one("[data-engagement-gallery]").has_attr("data-sortable")
+    order = soup.select_one(".case-order")
+    assert order.has_attr("hidden")  # without the script there is nothing to sort with
+    assert [a["href"] for a in order("a")] == ["http://127.0.0.1:8000/cases/brand/tesco/",
+                                               "http://127.0.0.1:8000/cases/brand/tesco/?order=fastest"]
+    everything = BeautifulSoup((gallery_site / "cases/index.html").read_text("utf-8"), "html.parser")
+    assert not everything.select_one(".case-order").has_attr("hidden")
 
 
 def test_navigation_links_to_the_gallery(gallery_site: Path) -> None:

@@ -101,8 +101,25 @@ def test_script_orders_by_response_time_in_place(page: Any) -> None:
     assert order == ["300", "1800", "11520", "36000"]
     assert page.url == f"{SITEURL}/cases/by-response-time/"
     page.locator(".case-filter").get_by_role("link", name="Beasts 2").click()
-    assert page.url == f"{SITEURL}/cases/verdict/beast/by-response-time/"
+    assert page.url == f"{SITEURL}/cases/verdict/beast/?order=fastest"  # facets: one generated order
     assert _visible_brands(page) == ["Tesco", "Acme"]
+
+
+def test_script_sorts_a_facet_page_in_place_and_on_load(page: Any) -> None:
+    page.goto(f"{SITEURL}/cases/verdict/beauty/")
+    page.evaluate("window.notReloaded = true")
+    assert _visible_brands(page) == ["Glimmerbrew Coffee Co.", "Tesco"]  # newest article first
+    page.locator(".case-order").get_by_role("link", name="Fastest reply").click()
+    assert page.evaluate("window.notReloaded") is True
+    assert page.url == f"{SITEURL}/cases/verdict/beauty/?order=fastest"
+    assert _visible_brands(page) == ["Tesco", "Glimmerbrew Coffee Co."]  # 30 minutes, then 3 hours
+    assert page.locator("h1").inner_text() == "Beauties — 2 cases, fastest reply first"
+    page.reload()
+    assert _visible_brands(page) == ["Tesco", "Glimmerbrew Coffee Co."]
+    assert page.locator('.case-order a[aria-current="page"]').all_text_contents() == ["Fastest reply"]
+    page.locator(".case-order").get_by_role("link", name="Newest").click()
+    assert page.url == f"{SITEURL}/cases/verdict/beauty/"
+    assert _visible_brands(page) == ["Glimmerbrew Coffee Co.", "Tesco"]
 
 
 def test_without_script_the_facet_links_filter(browser: Any, served: str) -> None:
@@ -114,6 +131,7 @@ def test_without_script_the_facet_links_filter(browser: Any, served: str) -> Non
         assert tab.url == f"{SITEURL}/cases/platform/twitter/"
         assert sorted(_visible_brands(tab)) == ["Acme", "Tesco"]
         assert tab.locator("h1").inner_text() == "Twitter — 2 cases"
+        assert not tab.locator(".case-order").is_visible()  # nothing to sort with, so no order links
     finally:
         context.close()
 
@@ -140,8 +158,8 @@ def test_lightbox_close_button_closes_it(page: Any) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", ["cases/", "cases/brand/tesco/by-response-time/", "2023/01/one/",
-                                  "2025/01/three/"])
+@pytest.mark.parametrize("path", ["cases/", "cases/by-response-time/", "cases/brand/tesco/?order=fastest",
+                                  "2023/01/one/", "2025/01/three/"])
 def test_gallery_and_cards_have_no_axe_violations(browser: Any, served: str, path: str, scheme: str) -> None:
     context = _context(browser, served, color_scheme=scheme)
     try:

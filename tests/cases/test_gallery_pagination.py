@@ -80,8 +80,14 @@ def test_the_overview_is_drawn_once_per_listing_and_linked_from_its_other_pages(
         assert link.get_text() == "Response times of these cases against the 2-hour goal", path
     facet = _page(paged_site, "cases/brand/acme")
     assert len(facet.select("svg.case-chart circle")) == 1
-    link = _page(paged_site, "cases/brand/acme/by-response-time").select_one(".case-overview-link a")
-    assert link["href"] == "http://127.0.0.1:8000/cases/brand/acme/#overview-title"
+    assert not (paged_site / "cases/brand/acme/by-response-time").exists()
+
+
+def test_a_paginated_facet_offers_no_order(paged_site: Path) -> None:
+    # The script can only sort what one page holds; a facet has no generated fastest-first pages.
+    page = _page(paged_site, "cases/verdict/beauty")
+    assert page.select_one(".case-order") is None
+    assert not page.select_one("[data-engagement-gallery]").has_attr("data-sortable")
 
 
 def test_facet_links_lead_to_the_first_page(paged_site: Path) -> None:
@@ -99,7 +105,7 @@ def test_relative_links_match_each_page_depth(tmp_path: Path) -> None:
     block = "```case\nbrand: Acme\nverdict: beauty\n```\n"
     write_article(tmp_path / "content" / "articles", "acme", block, date="2024-03-01 10:00")
     output = build_site(tmp_path, tmp_path / "content", RELATIVE_URLS=True)
-    for path in ("cases", "cases/brand/acme/by-response-time"):
+    for path in ("cases", "cases/by-response-time", "cases/brand/acme"):
         link = _page(output, path).select_one(".gallery-source a")["href"]
         target = (output / path / link.split("#")[0]).resolve()
         assert (target / "index.html").is_file() or target.is_file(), (path, link)

@@ -6,7 +6,9 @@ A Pelican generator (added through ``get_generators``) collects the cases the ar
 - ``cases/`` — all cases, beauties and beasts interleaved so neither crowds out the other;
 - ``cases/brand/<brand>/``, ``cases/platform/<platform>/``, ``cases/verdict/<verdict>/`` — one page
   per facet value (so each brand has a page, and filtering is a link, not a script);
-- ``…/by-response-time/`` under each of those — the same cases, fastest reply first.
+- ``cases/by-response-time/`` — all cases, fastest reply first. A facet page has one order (the
+  article order); when it holds its whole listing, ``cases.js`` sorts it by response time in place
+  (``?order=fastest``), so the output does not hold every facet twice.
 
 The response-time overview (:mod:`pelican.plugins.engagement.cases.overview`) of a listing is drawn
 once, on the first page of its default order; its other pages and its other order link there.
@@ -169,6 +171,12 @@ class ListingPage:
         """Whether this page shows every case of the site (the script may then filter in place)."""
         return not self.listing.facet and self.count == 1
 
+    @property
+    def sortable(self) -> bool:
+        """A facet page holding its whole listing: the script orders it in place (facets have no
+        generated fastest-first pages)."""
+        return bool(self.listing.facet) and self.count == 1
+
 
 def gallery_cards(cases: list[GalleryCase], siteurl: str) -> dict[str, str]:
     """``case URL → card HTML``: each article's own rendered card, links resolved and ids prefixed
@@ -197,11 +205,10 @@ def collect(articles: Iterable[Any]) -> list[GalleryCase]:
     return found
 
 
-def _listing_pair(title: str, path: str, items: list[GalleryCase], facet: str = "",
-                  value: str = "") -> list[Listing]:
+def _listing_pair(title: str, path: str, items: list[GalleryCase]) -> list[Listing]:
     fastest = sorted(items, key=lambda item: item.sort_key)
-    return [Listing(title, path, tuple(balanced(items)), facet, value),
-            Listing(title, path + "by-response-time/", tuple(fastest), facet, value, by_response_time=True)]
+    return [Listing(title, path, tuple(balanced(items))),
+            Listing(title, path + "by-response-time/", tuple(fastest), by_response_time=True)]
 
 
 def facet_values(cases: list[GalleryCase], facet: str) -> list[tuple[str, str, int]]:
@@ -223,20 +230,22 @@ def facet_label(facet: str, value: str) -> str:
 
 
 def listings(cases: list[GalleryCase], root: str) -> list[Listing]:
-    """Every gallery page: the whole gallery and one page per facet value, each in two orders."""
+    """Every gallery page: the whole gallery in two orders, and one page per facet value in the
+    article order (the script orders a facet page that holds its whole listing)."""
     pages = _listing_pair(ALL_TITLE, root, cases)
     for facet, _label in FACETS:
         for value, slug, _count in facet_values(cases, facet):
             items = [item for item in cases if item.facet(facet) == value]
-            pages += _listing_pair(facet_label(facet, value), f"{root}{facet}/{slug}/", items, facet, value)
+            pages.append(Listing(facet_label(facet, value), f"{root}{facet}/{slug}/", tuple(balanced(items)),
+                                 facet, value))
     return pages
 
 
 class ItemRenderer:
     """``gallery_item(item)`` in ``gallery.html``: a case's list item, rendered once.
 
-    The same case shows on the all-cases page, its brand, platform and verdict pages, each in two
-    orders; its ``gallery_card.html`` (still a theme's to override) is rendered once per
+    The same case shows on the all-cases page (in two orders) and its brand, platform and verdict
+    pages; its ``gallery_card.html`` (still a theme's to override) is rendered once per
     ``SITEURL`` (which differs only by folder depth with ``RELATIVE_URLS``) and reused.
     """
 
