@@ -17,9 +17,12 @@ from bench import report
 from bench.stats import Row
 
 REPO = Path(__file__).resolve().parents[1]
-SECTIONS = ("build", "approval", "endpoint", "weight")
+SECTIONS = ("build", "approval", "endpoint", "weight", "scale")
 DEFAULT_SIZES = (1000, 5000)
 QUICK_SIZES = (100, 500)
+#: The scale section's site: articles, approved comments per article, comments of a long thread.
+DEFAULT_SCALE = (5000, 20, 500)
+QUICK_SCALE = (500, 20, 100)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -30,6 +33,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="comma-separated article counts for the build section, e.g. 1000,5000")
     parser.add_argument("--comments", type=int, default=5, metavar="M",
                         help="approved comments per article (default 5)")
+    parser.add_argument("--scale", type=_scale, default=None, metavar="ARTICLES,COMMENTS,LONG",
+                        help="the scale section's site: articles, approved comments per article and "
+                             "the size of its long threads (default 5000,20,500; 500,20,100 with --quick)")
     parser.add_argument("--runs", type=int, default=3,
                         help="repetitions of every measurement (default 3; the median is shown)")
     parser.add_argument("--only", type=_sections, default=SECTIONS,
@@ -49,6 +55,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.sizes is None:
         args.sizes = QUICK_SIZES if args.quick else DEFAULT_SIZES
+    if args.scale is None:
+        args.scale = QUICK_SCALE if args.quick else DEFAULT_SCALE
     if args.seconds is None:
         args.seconds = 2.0 if args.quick else 6.0
     if args.runs < 1 or args.comments < 0:
@@ -68,6 +76,16 @@ def _sizes(value: str) -> tuple[int, ...]:
     if not sizes or min(sizes) < 2:
         raise argparse.ArgumentTypeError("sizes are article counts of at least 2, e.g. 1000,5000")
     return sizes
+
+
+def _scale(value: str) -> tuple[int, int, int]:
+    try:
+        articles, comments, long_size = (int(part) for part in value.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError("--scale is three numbers, e.g. 5000,20,500") from None
+    if articles < 2 or comments < 1 or long_size < 1:
+        raise argparse.ArgumentTypeError("--scale needs 2+ articles, 1+ comments each, long threads of 1+")
+    return articles, comments, long_size
 
 
 def _sections(value: str) -> tuple[str, ...]:
@@ -99,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         "approval": suite.approval,
         "endpoint": suite.endpoint,
         "weight": suite.weight,
+        "scale": suite.scale,
     }
     for name in SECTIONS:
         if name in args.only:

@@ -12,7 +12,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import approval_section, build_section, bulk_section, deploy_section, endpoint_section, pageweight
+from bench import (
+    approval_section,
+    build_section,
+    bulk_section,
+    deploy_section,
+    endpoint_section,
+    pageweight,
+    scale_section,
+)
 from bench.cli import progress
 from bench.isso import IssoUnavailable
 from bench.pelican_runs import BuildFailed, Checkout, build_once, prepare, run_pelican
@@ -25,7 +33,7 @@ SHOWCASE_ARTICLES = 12
 #: The site's origin as the endpoint sees it (the Origin header our clients send); nothing listens.
 ENDPOINT_SITE_URL = "http://127.0.0.1:8000"
 #: Seconds the other sections need at the default sizes, kept free when the builds share the budget.
-RESERVED = {"approval": 35.0, "endpoint": 130.0, "weight": 30.0}
+RESERVED = {"approval": 35.0, "endpoint": 130.0, "weight": 30.0, "scale": 330.0}
 
 
 def _first_line(error: Exception) -> str:
@@ -223,6 +231,13 @@ class Suite:
         except BuildFailed as error:
             progress(str(error))
             return [Row(pageweight.SECTION, "HTML+CSS+JS", missing=_first_line(error))]
+
+    def scale(self) -> list[Row]:
+        """The scale section on its own site: it runs last and keeps to the end of the budget."""
+        articles, per_article, long_size = self.args.scale
+        end = self.args.started + self.args.budget if self.args.budget else float("inf")
+        plan = scale_section.Plan(articles, per_article, long_size, self.args.runs, self.args.workdir, end)
+        return scale_section.rows(scale_section.measure(plan, progress))
 
 
 def _skipped(articles: int, expected: float, end: float) -> Row:
