@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pelican.plugins.engagement.store import Store
@@ -42,3 +43,17 @@ def test_records_with_different_fields_and_a_repeated_uuid(store: Store) -> None
     stored = sorted(store.list(), key=lambda entry: entry.author_name)
     assert [e.author_url for e in stored] == [None, "https://example.org/", None]
     assert [e.by_author for e in stored] == [False, False, True]
+
+
+def test_export_text_is_the_export_one_entry_per_line(store: Store) -> None:
+    records = [_record(1), _record(2, parent=1, author_email="a@example.org", ip_hash="h", by_author=True)]
+    store.import_(_document(records))
+    for private in (True, False):
+        text, count = store.export_text(private=private)
+        document = json.loads(text)
+        expected = store.export(private=private)
+        assert count == 2 and len(text.splitlines()) == 6  # header, "entries":[, 2 entries, ], syndications
+        assert {**document, "exported_at": ""} == {**expected, "exported_at": ""}
+        assert ("a@example.org" in text) is private
+    created = json.loads(store.export_text()[0])["entries"][0]["created_at"]
+    assert created == "2024-01-01T00:01:00+00:00"

@@ -7,8 +7,6 @@ file can be committed for a CI build. ``engagement import`` reads either back.
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from pelican.plugins.engagement.cli.common import CommandFailed, open_store, with_site
@@ -26,15 +24,14 @@ from pelican.plugins.engagement.settings import SiteConfig
 @with_site
 def export_command(config: SiteConfig, output: str, public: bool) -> None:
     """Write every comment and mention (all states) as JSON."""
-    document = open_store(config).export(private=not public)
-    text = json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+    text, count = open_store(config).export_text(private=not public)
     try:
         # A private backup (e-mail addresses) is readable by its owner only.
         write_file(output, text, mode=0o644 if public else 0o600, durable=True)
     except UnsuitableTarget as error:
         raise CommandFailed(str(error)) from None
     if output != STDOUT:
-        click.echo(f"Exported {len(document['entries'])} entries to {output}"
+        click.echo(f"Exported {count} entries to {output}"
                    + ("" if public else " (private: contains e-mail addresses)"), err=True)
 
 

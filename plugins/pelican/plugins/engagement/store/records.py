@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -86,7 +86,8 @@ class Entry:
 
     def to_dict(self, *, private: bool = False) -> dict[str, Any]:
         """JSON-ready fields; e-mail and IP hash only when ``private`` (backups)."""
-        data = asdict(self)
+        # A shallow copy: every field is a plain value (asdict deep-copied each datetime).
+        data = {name: getattr(self, name) for name in _ENTRY_FIELDS}
         for name, value in data.items():
             if isinstance(value, datetime):
                 data[name] = value.isoformat()
@@ -140,3 +141,4 @@ class NewEntry:
 
 #: Every column of ``entries``, by name (what :meth:`Store.update` accepts).
 ENTRY_COLUMNS = frozenset(f.name for f in fields(Entry))
+_ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
