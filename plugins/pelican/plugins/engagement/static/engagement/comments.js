@@ -1,34 +1,15 @@
-/* Comments: post the form with fetch and show the comment in place as pending, reply in place
-   (the per-comment "Reply" buttons are added here: they only work with this script), and follow a
-   permalink to a comment that moved to another page. Without this script the form still works
-   (plain POST, 303 back to #comment-pending; "In reply to" picks the comment). No dependencies. */
+/* Comments, what every reader of a thread needs: follow a permalink to a comment that moved to
+   another page or into folded replies, and reply in place (the per-comment "Reply" buttons are
+   added here: they only work with a script). Posting with fetch (the comment shown in place as
+   pending, errors by their field) is comment-post.js, loaded when the reader first touches the form
+   (most readers never do). Without scripts the form still works (plain POST, 303 back to
+   #comment-pending; "In reply to" picks the comment). No dependencies. */
 (() => {
   "use strict";
   const form = document.getElementById("comment-form");
   const section = document.getElementById("comments");
-  const TAGS = ["A", "P", "EM", "STRONG", "CODE", "PRE", "BLOCKQUOTE", "UL", "OL", "LI", "BR"];
-
-  /* body_html comes sanitized from the endpoint; rebuild it from an allow-list anyway, so even a
-     misbehaving endpoint cannot put script into the page. */
-  const safeFragment = (html) => {
-    const out = document.createDocumentFragment();
-    const copy = (node, parent) => {
-      if (node.nodeType === 3) return void parent.append(node.data);
-      if (node.nodeType !== 1) return;
-      let target = parent;
-      if (TAGS.includes(node.tagName)) {
-        target = parent.appendChild(document.createElement(node.tagName));
-        const href = node.tagName === "A" && node.getAttribute("href");
-        if (href && /^(https?:|mailto:)/i.test(href)) {
-          target.href = href;
-          target.rel = "nofollow ugc noopener noreferrer";
-        }
-      }
-      node.childNodes.forEach((child) => copy(child, target));
-    };
-    new DOMParser().parseFromString(html, "text/html").body.childNodes.forEach((n) => copy(n, out));
-    return out;
-  };
+  const self = document.currentScript || document.querySelector('script[src*="/engagement/comments.js"]');
+  const POST_SCRIPT = self ? self.src.replace(/comments\.js(\?.*)?$/, "comment-post.js") : "";
 
   const el = (tag, className, text) => {
     const node = document.createElement(tag);
@@ -62,84 +43,7 @@
 
   const respond = document.getElementById("respond");
   const home = [respond.parentNode, respond.nextSibling];
-  const status = (text, quiet = false) => {
-    const line = form.querySelector(".eg-status");
-    line.textContent = text;
-    line.classList.toggle("visually-hidden", quiet);
-  };
   let cancel = null;
-
-  const showError = (data, code) => {
-    const field = data.field && form.elements[data.field];
-    const slot = data.field && form.querySelector(`[data-error-for="${data.field}"]`);
-    const message = data.error || `Your comment could not be sent (error ${code}). Please try again.`;
-    if (field && slot && field.type !== "hidden") {
-      slot.textContent = message;
-      field.setAttribute("aria-invalid", "true");
-      field.focus();
-    } else {
-      status(message);
-    }
-  };
-
-  /* The monogram avatar, exactly as comments/monogram.py draws it for the static page. */
-  const HUES = 8;
-  const firstSign = (word) => Array.from(word).find((c) => /[\p{L}\p{N}]/u.test(c)) || "";
-  const monogram = (name) => {
-    const words = name.split(/\s+/).filter(firstSign);
-    const initials = words.length
-      ? (firstSign(words[0]) + (words.length > 1 ? firstSign(words[words.length - 1]) : "")).toUpperCase()
-      : "?";
-    let hash = 0;
-    for (const c of name.trim()) hash = (Math.imul(hash, 31) + c.codePointAt(0)) >>> 0;
-    return { initials, hue: hash % HUES };
-  };
-
-  const pendingComment = (data) => {
-    const item = el("li", "eg-comment h-cite p-comment eg-pending-comment");
-    if (data.id) item.id = `comment-${data.id}`;
-    const name = data.author_name || "";
-    const mono = monogram(name);
-    const avatar = item.appendChild(el("span", `eg-avatar eg-hue-${mono.hue}`, mono.initials));
-    avatar.setAttribute("aria-hidden", "true");
-    const meta = item.appendChild(el("p", "eg-meta"));
-    const website = /^https?:\/\//i.test(data.author_url || "") ? data.author_url : "";
-    const author = meta.appendChild(el(website ? "a" : "span", "p-author h-card eg-author", name));
-    if (website) {
-      author.href = website;
-      author.rel = "nofollow ugc noopener";
-    }
-    /* Dated by the endpoint in the page's own format and time zone (created_at_text). */
-    if (data.created_at && data.created_at_text) {
-      const time = el("time", "dt-published", data.created_at_text);
-      time.dateTime = data.created_at;
-      meta.append(" ", time);
-    }
-    item.appendChild(el("div", "e-content")).append(safeFragment(data.body_html || ""));
-    item.append(el("p", "eg-awaiting", data.message || "Your comment is awaiting moderation."));
-    return item;
-  };
-
-  /* "No replies yet" no longer holds once the reader sees their own comment in the thread. */
-  const notEmptyAnyMore = () => {
-    const heading = section.querySelector(".eg-none-yet");
-    if (heading) {
-      heading.textContent = "Replies";
-      heading.classList.remove("eg-none-yet");
-    }
-  };
-
-  const listFor = (parentId) => {
-    const parent = parentId && document.getElementById(`comment-${parentId}`);
-    const selector = parent ? ":scope > .eg-replies, :scope > details > .eg-replies" : ".eg-thread";
-    let list = (parent || section).querySelector(selector);
-    if (list && list.parentElement.tagName === "DETAILS") list.parentElement.open = true;
-    if (!list) {
-      list = el("ol", parent ? "eg-replies" : "eg-thread");
-      parent ? parent.append(list) : section.insertBefore(list, respond);
-    }
-    return list;
-  };
 
   const cancelReply = (event) => {
     if (event) event.preventDefault();
@@ -163,100 +67,27 @@
     (form.elements.name.value ? form.elements.body : form.elements.name).focus();
   };
 
-  /* The form token (see README, "Spam rules"): asked for when the reader first touches the form,
-     so the endpoint can tell a person (who takes a while to write) from a robot (who does not). */
-  let token = null;
-  const fetchToken = () => {
-    const url = form.dataset.api.replace(/comments$/, "form-token") +
-      `?thread=${encodeURIComponent(form.elements.thread.value)}`;
-    const asked = Date.now();
-    token = fetch(url, { credentials: "omit" })
-      .then((r) => (r.ok ? r.json() : {}))
-      .then((d) => ({ value: d.token || "", ready: asked + 1000 * ((d.min_seconds || 0) + 1) }))
-      .catch(() => ({ value: "", ready: 0 }));
-    return token;
-  };
-  /* A very quick writer (or a pasted comment) waits out the token's minimum age while "Sending…". */
-  const tokenWhenReady = async () => {
-    const t = await (token || fetchToken());
-    const wait = t.ready - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    return t.value;
-  };
-  form.addEventListener("focusin", () => { if (!token) fetchToken(); });
+  form.addEventListener("engagement:posted", () => cancelReply());
 
-  /* One Idempotency-Key per comment (README, "Retries never store a comment twice"), kept while that
-     comment is retried: by this script when the endpoint cannot be reached, or by the reader pressing
-     the button again for the same, unchanged comment. The endpoint stores it once however often it
-     arrives. randomUUID needs a secure context; elsewhere the same v4 UUID from getRandomValues. */
-  const newKey = () => {
-    if (crypto.randomUUID) return crypto.randomUUID();
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  /* comment-post.js, once: asked for on the first focus in the form. A comment sent before it
+     arrived waits for it; if it cannot load, the form is sent the plain way. */
+  let loaded = false;
+  let loading = null;
+  const loadPosting = () => {
+    loading = loading || new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = POST_SCRIPT;
+      script.onload = () => { loaded = true; resolve(); };
+      script.onerror = reject;
+      document.head.append(script);
+    });
+    return loading;
   };
-  let unanswered = null; /* { payload, key } of the comment whose answer has not come yet */
-  const RETRY_DELAYS = [1000, 3000];
-  const send = async (payload, key) => {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return await fetch(form.dataset.api, {
-          method: "POST",
-          headers: { "Content-Type": "application/json", Accept: "application/json",
-                     "Idempotency-Key": `"${key}"` },
-          body: payload,
-          credentials: "omit",
-        });
-      } catch (error) {
-        if (attempt >= RETRY_DELAYS.length) throw error;
-        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS[attempt]));
-      }
-    }
-  };
-
-  form.addEventListener("submit", async (event) => {
+  form.addEventListener("focusin", () => { loadPosting().catch(() => {}); });
+  form.addEventListener("submit", (event) => {
+    if (loaded) return;
     event.preventDefault();
-    form.querySelectorAll("[data-error-for]").forEach((slot) => { slot.textContent = ""; });
-    form.querySelectorAll("[aria-invalid]").forEach((field) => field.removeAttribute("aria-invalid"));
-    if (!form.reportValidity()) return;
-    /* The same text values the plain form sends; the endpoint reads both alike. */
-    const data = {};
-    for (const name of ["thread", "parent", "name", "email", "website", "body", "homepage"]) {
-      if (form.elements[name]) data[name] = form.elements[name].value;
-    }
-    data.notify = form.elements.notify && form.elements.notify.checked ? "1" : "";
-
-    const button = form.querySelector("[type=submit]");
-    button.disabled = true;
-    status("Sending…");
-    try {
-      data.form_token = await tokenWhenReady();
-      const payload = JSON.stringify(data);
-      if (!unanswered || unanswered.payload !== payload) unanswered = { payload, key: newKey() };
-      const response = await send(payload, unanswered.key);
-      const body = await response.json().catch(() => ({}));
-      if (response.ok || response.status < 500) unanswered = null; /* its fate is known */
-      if (!response.ok) {
-        status("");
-        showError(body, response.status);
-        return;
-      }
-      fetchToken(); /* a token counts once */
-      const item = pendingComment(body);
-      listFor(body.parent || data.parent).append(item);
-      notEmptyAnyMore();
-      form.elements.body.value = "";
-      cancelReply();
-      /* The comment itself carries the notice; the status line only tells screen readers. */
-      status(body.message || "Thank you — your comment is awaiting moderation.", true);
-      item.scrollIntoView({ block: "nearest" });
-    } catch {
-      status("The comment server could not be reached. Please try again in a moment.");
-    } finally {
-      button.disabled = false;
-    }
+    loadPosting().then(() => form.requestSubmit(), () => form.submit());
   });
 
   /* A "Reply" button under each comment the form's list offers (not under a pending one). */
