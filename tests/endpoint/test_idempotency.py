@@ -140,6 +140,17 @@ def test_racing_retries_store_one_entry_and_all_get_its_answer(start_endpoint, s
     assert len(endpoint.store.list()) == 1
 
 
+def test_a_retry_is_answered_even_when_the_rate_limit_is_used_up(start_endpoint, store_url: str) -> None:
+    """The comment that used the client's last slot is the one retried: it gets its 201, not 429."""
+    endpoint = start_endpoint(store_url, RATE_LIMIT=1)
+    key = quoted()
+    first = post(endpoint, key)
+    assert post(endpoint, quoted(), body="Another comment.").status_code == 429
+    again = post(endpoint, key)
+    assert again.status_code == 201 and again.content == first.content
+    assert len(endpoint.store.list()) == 1
+
+
 def test_a_key_expires_after_a_day(start_endpoint, store_url: str) -> None:
     endpoint = start_endpoint(store_url)
     key = quoted()

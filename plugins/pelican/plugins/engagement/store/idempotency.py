@@ -4,17 +4,20 @@ A client that lost the answer to its POST (a killed worker, a dropped connection
 retry) sends the comment again with the same key. The key's row is written in the transaction that
 inserts the entry (:meth:`~pelican.plugins.engagement.store.limits.RateLimits.add_admitted`): once
 the entry is durable, so is the answer, and a retry after any failure finds both or neither.
-Concurrent duplicates are serialised on the key (PostgreSQL: an advisory lock; SQLite: its single
-writer), so the second one finds the first one's row instead of inserting a second entry; the
-primary key is the backstop.
+Concurrent duplicates meet on the table's primary key: SQLite has one writer, so the second finds
+the first's row; on PostgreSQL the second one's insert waits for the first's commit and then finds
+it. Either way the second one's savepoint (its entry with it) is undone and it gets the first answer.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Connection, and_, select
+from sqlalchemy import Connection, bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from pelican.plugins.engagement.store.base import StoreBase
 from pelican.plugins.engagement.store.records import utcnow
@@ -28,11 +31,6 @@ class IdempotencyKey:
     client: str
     key: str
     fingerprint: str
-
-    @property
-    def lock_scope(self) -> str:
-        """The advisory-lock scope that serialises requests carrying this key (PostgreSQL)."""
-        return f"idempotency:{self.client}:{self.key}"
 
 
 @dataclass(frozen=True)
@@ -71,36 +69,45 @@ def find_answer(conn: Connection, key: IdempotencyKey, now: datetime | None = No
     return StoredAnswer(row.fingerprint, row.status_code, row.answer, row.entry_id) if row else None
 
 
-def claim(conn: Connection, key: IdempotencyKey, now: datetime) -> None:
-    """Inside a write transaction: raise :class:`Replayed` if the key holds an answer.
-
-    An expired row of the same key is deleted here, so that the insert of the new answer cannot
-    collide with a row that only pruning has not reached yet.
-    """
-    stored = find_answer(conn, key, now)
-    if stored is not None:
-        raise Replayed(stored)
-    conn.execute(idempotency_keys.delete().where(
-        and_(idempotency_keys.c.client == key.client, idempotency_keys.c.key == key.key)))
-
-
 def remember(conn: Connection, key: IdempotencyKey, entry_id: int, answer: tuple[int, str],
              now: datetime) -> None:
-    """Write the answer ``(status code, body)`` for ``key``, in the entry's own transaction."""
-    conn.execute(idempotency_keys.insert(), {
-        "client": key.client, "key": key.key, "fingerprint": key.fingerprint,
-        "entry_id": entry_id, "status_code": answer[0], "answer": answer[1], "created_at": now,
-    })
+    """Write the answer ``(status code, body)`` for ``key`` in the entry's own transaction, or
+    raise :class:`Replayed` (the caller's savepoint then undoes the entry) if the key holds one.
+
+    One statement when the key is new, the common case: an insert that on a live row of the key
+    changes nothing and returns nothing, and on an expired one (pruning has not reached it yet)
+    takes it over. On PostgreSQL a twin still in flight makes it wait for the twin's commit.
+    """
+    taken = conn.execute(_upsert(conn.dialect.name), {
+        "client": key.client, "key": key.key, "fingerprint": key.fingerprint, "entry_id": entry_id,
+        "status_code": answer[0], "answer": answer[1], "created_at": now, "cutoff": _cutoff(now),
+    }).first()
+    if taken is None:
+        stored = find_answer(conn, key, now)
+        assert stored is not None, "the key's row is live: the insert found it"
+        raise Replayed(stored)
+
+
+@cache
+def _upsert(dialect: str) -> Any:
+    """The key's insert-or-take-over-if-expired, built once per dialect (PostgreSQL and SQLite)."""
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(idempotency_keys)
+    taken_over = ("fingerprint", "entry_id", "status_code", "answer", "created_at")
+    return insert.on_conflict_do_update(
+        index_elements=["client", "key"],
+        set_={name: insert.excluded[name] for name in taken_over},
+        where=idempotency_keys.c.created_at <= bindparam("cutoff"),
+    ).returning(idempotency_keys.c.client)
 
 
 class IdempotencyKeys(StoreBase):
     """Reading remembered answers before doing any work, and pruning expired ones."""
 
     def idempotent_answer(self, key: IdempotencyKey) -> StoredAnswer | None:
-        """The answer already given for ``key`` (None: unknown or older than a day).
+        """The answer already given for ``key`` (None: unknown or older than a day), committed.
 
-        Read before the comment is checked and screened, so a plain retry costs one read and no
-        spam check; a retry racing its original is caught again inside the write transaction.
+        The plain form reads it first (a token reused for another comment must be judged by the
+        once-only rule, not refused); ``add_admitted`` reads it back after losing to a twin.
         """
         with self.read() as conn:
             return find_answer(conn, key)

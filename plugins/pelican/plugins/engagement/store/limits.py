@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, bindparam, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from pelican.plugins.engagement.store import idempotency
 from pelican.plugins.engagement.store.entries import EntryQueries
@@ -61,25 +61,28 @@ class RateLimits(EntryQueries, IdempotencyKeys):
         ones before it in the batch wrote), and the first limit used up raises
         :class:`RateLimited` with nothing (no event, no entry) written for this entry.
 
-        With an idempotency ``key``, the key is checked first (a used one raises
-        :class:`~pelican.plugins.engagement.store.idempotency.Replayed`, nothing written) and
-        ``answer(entry)`` — the status code and body the caller will send — is stored with the entry
-        in the same commit, so the answer is as durable as the entry it describes.
+        With an idempotency ``key``, ``answer(entry)`` — the status code and body the caller will
+        send — is stored with the entry in the same commit, so the answer is as durable as the entry
+        it describes; a key already used raises
+        :class:`~pelican.plugins.engagement.store.idempotency.Replayed` (nothing written, and
+        before any rate limit: a retry is answered even when the client's limit is used up).
         """
+        if key is not None and answer is None:
+            raise StoreError("an idempotency key needs the answer to store with it")
         new.validate()
         limits = [limit for limit in limits if limit.limit > 0]
-        scopes = {limit.scope for limit in limits} | ({key.lock_scope} if key else set())
+        scopes = {limit.scope for limit in limits}
         for last_try in (False, True):
             try:
                 return self._group_commit.run(
                     lambda conn: self._admit_and_add(conn, new, limits, key, answer), scopes)
-            except (Replayed, IntegrityError):
-                if key is None:
+            except (Replayed, IntegrityError, OperationalError) as error:
+                if key is None or not _lost_to_a_twin(error):
                     raise
-                # The key was taken by a twin: in an earlier transaction, earlier in this batch
-                # (its answer is real only if the batch committed) or, on a collision the lock should
-                # have prevented, in another one. Read it back committed; if the twin's write did not
-                # survive, the key is free again and this comment is stored after all (once more).
+                # The key was taken by a twin: in an earlier transaction, earlier in this batch (its
+                # answer is real only if the batch committed) or, racing, in another process's. Read
+                # it back committed; if the twin's write did not survive, the key is free again and
+                # this comment is stored after all (once more).
                 stored = self.idempotent_answer(key)
                 if stored is not None:
                     raise Replayed(stored) from None
@@ -90,16 +93,19 @@ class RateLimits(EntryQueries, IdempotencyKeys):
     def _admit_and_add(self, conn: Connection, new: NewEntry, limits: list[RateLimit],
                        key: IdempotencyKey | None, answer: Callable[[Entry], tuple[int, str]] | None
                        ) -> Entry:
-        """Inside the write transaction, every scope already locked: key, count, insert, answer."""
+        """Inside the write transaction, every scope already locked: insert, key, count.
+
+        The key is written right after the entry (one statement, which also finds a used key), and
+        the limits are counted last: all three are one savepoint, so the order changes nothing that
+        is stored, only that a replay is found before a used-up limit refuses the comment.
+        """
         now = utcnow()
-        if key is not None:
-            idempotency.claim(conn, key, now)
-        for limit in limits:
-            if not self._admit(conn, limit, now):
-                raise RateLimited(limit)
         entry = self.add(new, connection=conn)
         if key is not None and answer is not None:
             idempotency.remember(conn, key, entry.id, answer(entry), now)
+        for limit in limits:
+            if not self._admit(conn, limit, now):
+                raise RateLimited(limit)
         return entry
 
     def admit(self, scope: str, limit: int, window_seconds: float, now: datetime | None = None
@@ -140,3 +146,11 @@ class RateLimits(EntryQueries, IdempotencyKeys):
         cutoff = utcnow() - timedelta(seconds=older_than_seconds)
         with self.write() as conn:
             return conn.execute(rate_events.delete().where(rate_events.c.at < cutoff)).rowcount
+
+
+def _lost_to_a_twin(error: Exception) -> bool:
+    """An error that a twin with the same idempotency key can cause: its answer is found, a primary
+    key collision, or PostgreSQL's deadlock victim (two batches each waiting for the other's twin)."""
+    if isinstance(error, OperationalError):
+        return getattr(error.orig, "sqlstate", None) == "40P01"  # deadlock_detected
+    return True
