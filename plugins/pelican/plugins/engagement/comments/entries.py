@@ -75,6 +75,19 @@ class PublicEntry:
         )
 
     @classmethod
+    def from_row(cls, row: Any) -> PublicEntry:
+        """From a row of the store's ``SHOWN_COLUMNS`` (``Store.approved_rows``)."""
+        created = row.created_at
+        return cls(
+            id=row.id, thread=row.thread, parent_id=row.parent_id, kind=row.kind,
+            author_name=row.author_name or "Anonymous", author_url=row.author_url or None,
+            author_photo=row.author_photo or None, title=row.title, blog_name=row.blog_name,
+            source_url=row.source_url, mention_type=row.mention_type, body_html=row.body_html or "",
+            created_at=created if created.tzinfo else created.replace(tzinfo=UTC),
+            by_author=bool(row.by_author),
+        )
+
+    @classmethod
     def from_entry(cls, entry: Any) -> PublicEntry:
         """From a store :class:`~pelican.plugins.engagement.store.Entry`, without its private fields."""
         data = {name: getattr(entry, name) for name in _PUBLIC_FIELDS if name != "by_author"}
@@ -153,13 +166,10 @@ def load_approved(
     if store is None:
         return _by_thread(archived)
     try:
-        if wanted is None:
-            found = store.approved()
-        else:
-            found = [entry for key in sorted(wanted) for entry in store.approved(key)]
+        found = [PublicEntry.from_row(row) for row in store.approved_rows(wanted)]
     finally:
         store.close()
-    return _by_thread([*(PublicEntry.from_entry(entry) for entry in found), *archived])
+    return _by_thread([*found, *archived])
 
 
 def _read_archive(settings: EngagementSettings, base_dir: Path) -> list[PublicEntry]:

@@ -20,6 +20,14 @@ PUBLIC_COLUMNS = (
     entries.c.author_url, entries.c.body_html, entries.c.created_at, entries.c.by_author,
 )
 
+#: What the pages show of an entry (``comments.entries.PublicEntry``): never an e-mail or IP hash.
+SHOWN_COLUMNS = (
+    entries.c.id, entries.c.thread, entries.c.parent_id, entries.c.kind, entries.c.author_name,
+    entries.c.author_url, entries.c.author_photo, entries.c.title, entries.c.blog_name,
+    entries.c.source_url, entries.c.mention_type, entries.c.body_html, entries.c.created_at,
+    entries.c.by_author,
+)
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 
 from pelican.plugins.engagement.store.base import StoreBase
-from pelican.plugins.engagement.store.records import PUBLIC_COLUMNS, aware
+from pelican.plugins.engagement.store.records import PUBLIC_COLUMNS, SHOWN_COLUMNS, aware
 from pelican.plugins.engagement.store.schema import entries
 
 
@@ -83,6 +83,19 @@ class ThreadQueries(StoreBase):
             }
             for row in rows
         ]
+
+    def approved_rows(self, threads: Iterable[str] | None = None) -> list[Any]:
+        """Approved entries of every kind (of ``threads`` only, when given) as plain rows of the
+        fields a page may show, oldest first.
+
+        What a build and the fast update render: one Core query, no :class:`Entry` per row (at
+        100,000 comments building those objects cost seconds of a build), no private column read.
+        """
+        query = select(*SHOWN_COLUMNS).where(entries.c.status == "approved")
+        if threads is not None:
+            query = query.where(entries.c.thread.in_(sorted(set(threads))))
+        with self.read() as conn:
+            return conn.execute(query.order_by(entries.c.created_at, entries.c.id)).all()
 
     def approved_counts(self, kinds: Iterable[str] = ("comment",)) -> dict[str, int]:
         """Approved entries per thread, counting only ``kinds`` (comments, by default)."""

@@ -1,0 +1,33 @@
+"""What a build reads of the approved entries: public fields only, oldest first, on each backend."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from pelican.plugins.engagement.comments.entries import PublicEntry
+from pelican.plugins.engagement.store import NewEntry, Store
+
+
+def _add(store: Store, thread: str, minute: int, status: str = "approved", **fields: object) -> int:
+    entry = store.add(NewEntry(thread=thread, author_name=f"R{minute}", author_email="r@example.org",
+                               ip_hash="secret-hash", body_html=f"<p>{minute}</p>", status=status,
+                               created_at=datetime(2024, 1, 1, tzinfo=UTC) + timedelta(minutes=minute),
+                               **fields))  # type: ignore[arg-type]
+    return entry.id
+
+
+def test_approved_rows_are_public_approved_and_oldest_first(store: Store) -> None:
+    later = _add(store, "a/", 5)
+    earlier = _add(store, "a/", 1, by_author=True)
+    _add(store, "a/", 2, status="pending")
+    other = _add(store, "b/", 3, kind="webmention", mention_type="like", source_url="https://x.example/")
+    third = _add(store, "c/", 4)
+    rows = store.approved_rows()
+    assert [row.id for row in rows] == [earlier, other, third, later]
+    assert not {"author_email", "ip_hash"} & set(rows[0]._fields)
+    assert [row.id for row in store.approved_rows(["a/", "b/"])] == [earlier, other, later]
+    assert store.approved_rows([]) == []
+    shown = [PublicEntry.from_row(row) for row in store.approved_rows(["a/", "b/"])]
+    expected = [PublicEntry.from_entry(store.require(i)) for i in (earlier, other, later)]
+    assert shown == expected
+    assert shown[0].by_author and shown[0].created_at.tzinfo is not None
