@@ -76,11 +76,11 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
-# The engagement plugin lives in plugins/ and is installed (editable) by `make`; site_feeds.py,
-# site_search.py and site_assets.py next to it are this site's own small plugins (valid RSS guids; the
-# search index; the theme's CSS published minified).
+# The engagement plugin lives in plugins/ and is installed (editable) by `make`; site_feeds.py and
+# site_search.py next to it are this site's own small plugins (valid RSS guids; the search index).
+# The engagement plugin publishes its own and the theme's CSS and JS minified (ENGAGEMENT_MINIFY_ASSETS).
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["engagement", "site_feeds", "site_search", "site_assets"]
+PLUGINS = ["engagement", "site_feeds", "site_search"]
 
 # Author profiles, keyed by author slug: the bio box under each article and the author pages show
 # them. "bio" is plain text (escaped); "type" is the schema.org type in the article's JSON-LD (Person

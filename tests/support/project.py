@@ -17,8 +17,7 @@ from tests.support.sites import REPO
 
 #: The files a site build and the Makefile's targets read (the plugin comes from the virtualenv).
 PROJECT_FILES = ("Makefile", "pelicanconf.py", "publishconf.py", "plugins/site_feeds.py",
-                 "plugins/site_search.py", "plugins/site_assets.py",
-                 ".ci/postgres_url.py")
+                 "plugins/site_search.py", ".ci/postgres_url.py")
 PROJECT_FOLDERS = ("content", "theme")
 VENV = Path(sys.prefix)
 

@@ -1,44 +1,26 @@
-"""The plugin's own CSS and JavaScript, copied into the output at the end of a build.
+"""The CSS and JavaScript readers download: the plugin's own, and the theme's, minified when published.
 
 Themes do not know about the plugin's ``static/`` folder, so the plugin publishes it itself, under
-``OUTPUT_PATH/engagement/``; ``engagement/styles.html`` links the stylesheets from there. CSS and
-JavaScript are published minified (rcssmin, rjsmin): the sources stay commented and readable, and
-a reader downloads about a third less (every article page loads them).
+``OUTPUT_PATH/engagement/``; ``engagement/styles.html`` links the stylesheets from there. Pelican
+copies the theme's static files (``THEME_STATIC_DIR``) on every build, before ``finalized``; this
+module then rewrites their ``.css`` and ``.js`` in place. Both are minified (rcssmin, rjsmin) unless
+``ENGAGEMENT_MINIFY_ASSETS`` is off, as Hugo's ``resources.Minify`` or pelican-minify do: the
+sources stay commented and readable, and every article page downloads a third less CSS and JS.
+
+A file is only written when its published bytes differ from what the output holds, so a warm build
+rewrites nothing of the plugin's and only the theme files Pelican has just copied over again.
 """
 
 from __future__ import annotations
 
-import filecmp
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pelican.plugins.engagement.build import state
+from pelican.plugins.engagement.files import write_file
+
 STATIC = Path(__file__).with_name("static") / "engagement"
-
-
-def copy_static(output_path: str | Path) -> list[Path]:
-    """Copy every file of the plugin's static folder that is missing or different; returns them."""
-    target_root = Path(output_path) / "engagement"
-    copied = []
-    for source in sorted(STATIC.rglob("*")):
-        if not source.is_file():
-            continue
-        target = target_root / source.relative_to(STATIC)
-        minify = MINIFIERS.get(source.suffix)
-        if minify is None:
-            if target.is_file() and filecmp.cmp(source, target, shallow=False):
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-        else:
-            text = minify(source.read_text("utf-8"))
-            if target.is_file() and target.read_text("utf-8") == text:
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, "utf-8")
-        copied.append(target)
-    return copied
 
 
 def _css(text: str) -> str:
@@ -56,6 +38,59 @@ def _js(text: str) -> str:
 MINIFIERS: dict[str, Callable[[str], str]] = {".css": _css, ".js": _js}
 
 
+def published(source: Path, *, minify: bool) -> bytes:
+    """What readers get for ``source``: its bytes, or the minified text of a CSS or JS file."""
+    minifier = MINIFIERS.get(source.suffix) if minify else None
+    if minifier is None:
+        return source.read_bytes()
+    return minifier(source.read_text("utf-8")).encode("utf-8")
+
+
+def _differs(target: Path, payload: bytes) -> bool:
+    """True unless ``target`` already holds exactly ``payload`` (compared without a stat race)."""
+    try:
+        return target.read_bytes() != payload
+    except FileNotFoundError:
+        return True
+
+
+def copy_static(output_path: str | Path, *, minify: bool = True) -> list[Path]:
+    """Publish every file of the plugin's static folder that is missing or different; returns them."""
+    target_root = Path(output_path) / "engagement"
+    copied = []
+    for source in sorted(STATIC.rglob("*")):
+        if not source.is_file():
+            continue
+        target = target_root / source.relative_to(STATIC)
+        payload = published(source, minify=minify)
+        if _differs(target, payload):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_file(target, payload)
+            copied.append(target)
+    return copied
+
+
+def minify_in_place(folder: Path) -> list[Path]:
+    """Minify every CSS and JS file under ``folder`` (Pelican's copy of the theme's static files).
+
+    Minifying is idempotent, so a file already minified (a second call, or a file Pelican did not
+    copy again) is left untouched. Returns the files rewritten.
+    """
+    rewritten = []
+    for path in sorted(folder.rglob("*")):
+        if path.suffix not in MINIFIERS or not path.is_file():
+            continue
+        payload = published(path, minify=True)
+        if _differs(path, payload):
+            write_file(path, payload)
+            rewritten.append(path)
+    return rewritten
+
+
 def copy_to_output(pelican: Any) -> None:
-    """``finalized``: publish the plugin's static files with the site."""
-    copy_static(pelican.settings["OUTPUT_PATH"])
+    """``finalized``: publish the plugin's static files, and the theme's CSS and JS, with the site."""
+    minify = state(pelican.settings).settings.MINIFY_ASSETS
+    output = Path(pelican.settings["OUTPUT_PATH"])
+    copy_static(output, minify=minify)
+    if minify:
+        minify_in_place(output / pelican.settings.get("THEME_STATIC_DIR", "theme"))

@@ -354,6 +354,11 @@ class EngagementSettings:
     )
 
     # --- publishing ------------------------------------------------------------------------------
+    MINIFY_ASSETS: bool = _setting(
+        True, "Publish CSS and JavaScript minified (rcssmin, rjsmin): the plugin's static files and "
+        "the theme's static .css/.js; the sources stay as written. False: publish them as written, "
+        "comments and all, to debug styles or scripts in the browser."
+    )
     DEPLOY_TARGET: str = _setting(
         "",
         "Where `engagement deploy` (and `make publish`) copies the output: an rsync destination "
