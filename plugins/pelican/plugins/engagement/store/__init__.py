@@ -3,7 +3,8 @@
 Everything that reads or writes comments and mentions goes through :class:`Store`: the endpoint,
 the CLI, the build and the importers. Writes commit before they return, so a caller that answers
 2xx after ``Store.add`` has made the entry durable (SQLite runs in WAL mode with
-``synchronous=FULL``).
+``synchronous=FULL``; ``Store.write`` commits with ``NORMAL`` and returns after a WAL fsync it shares with
+the writers committing at the same moment, :mod:`.wal_sync`).
 
 The queries are grouped by concern, one module each: :mod:`.entries` (writing and listing
 entries), :mod:`.threads` (what readers see), :mod:`.limits` (rate limits), :mod:`.idempotency`
