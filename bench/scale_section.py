@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import scale_store
-from bench.approval_section import ENGAGEMENT, ApprovalFailed, _approve_cli
+from bench.approval_section import ENGAGEMENT, ApprovalFailed, _pending_comment
 from bench.pelican_runs import BuildFailed, Checkout, prepare, run_pelican_measured
 from bench.sitegen import Site, _rendered_bodies, article_specs, generate
 from bench.stats import Figure, Row, ratio_at_most, value_at_most
@@ -183,10 +183,29 @@ def _editor_and_reader(plan: Plan, checkout: Checkout, settings: Path, long_thre
                                                   plan.long_size, app))
         result.pending.append(_pending_page(client))
         result.export.append(_export(settings, checkout.root / "export.json", expected + run))
-        result.approval.append(_approve_cli(checkout.site, checkout.output, settings, long_threads[0], run))
+        result.approval.append(_approve(checkout, settings, long_threads[0], run))
         progress(f"scale {result.backend} run {run + 1}/{plan.runs}: API {result.api_ms[-1]:.1f} ms, "
                  f"pending list {result.pending[-1]:.3f} s, export {result.export[-1]:.2f} s, "
                  f"approval {result.approval[-1]:.2f} s")
+
+
+def _approve(checkout: Checkout, settings: Path, thread: str, n: int) -> float:
+    """Seconds of ``engagement moderate approve ID`` for a new comment on a long thread.
+
+    A long thread is split into comment pages: the new comment is on the last one, so every
+    page of the thread's folder is searched for it afterwards.
+    """
+    entry_id = _pending_comment(checkout.site, thread, n)
+    command = [str(ENGAGEMENT), "moderate", "approve", str(entry_id), "--settings", str(settings)]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        raise ApprovalFailed(f"engagement moderate approve failed: {done.stderr.strip()[-300:]}")
+    marker = f'id="comment-{entry_id}"'.encode()
+    if not any(marker in page.read_bytes() for page in (checkout.output / thread).rglob("*.html")):
+        raise ApprovalFailed(f"no page of {thread} shows comment {entry_id} after the approval returned")
+    return seconds
 
 
 def _entries_in(url: str) -> int:

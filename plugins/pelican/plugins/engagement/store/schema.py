@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    func,
 )
 
 metadata = MetaData()
@@ -30,7 +31,7 @@ metadata = MetaData()
 #: The newest migration's revision id. ``Store.open`` compares the database's revision with this
 #: constant and skips loading Alembic (about 0.5 s) when they match; a test keeps it equal to the
 #: head of ``migrations/versions``.
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
 
 #: The largest id an INTEGER key holds on every backend (32 bits on PostgreSQL, 64 on SQLite): an
 #: id beyond it can name no row, and the database driver would raise instead of finding nothing.
@@ -85,11 +86,14 @@ entries = Table(
     Column("spam_context", Text, nullable=True),
     # The site's author replying from the moderation page; the thread marks it as such.
     Column("by_author", Boolean, nullable=False, default=False, server_default=false()),
-    Index("ix_entries_thread_status", "thread", "status"),
+    # A thread's approved comments in order (API, version query, fast update); migration 0006.
+    Index("ix_entries_thread_status_kind_created", "thread", "status", "kind", "created_at", "id"),
     Index("ix_entries_status_created", "status", "created_at"),
     Index("ix_entries_verification", "verification"),
     Index("ix_entries_author_email", "author_email"),
 )
+# Histories and forget() compare addresses case-insensitively (migration 0006).
+Index("ix_entries_author_email_lower", func.lower(entries.c.author_email))
 
 #: One row per counted event; the rate limiter counts rows in a window inside one transaction so
 #: that the limit holds across worker processes and endpoint instances.
