@@ -275,15 +275,15 @@ def rows(times: ScaleTimes) -> list[Row]:
     out: list[Row] = []
     for backend in times.backends:
         where = f"{size} ({backend.backend})"
-        if backend.missing or not backend.build:
-            out.append(Row(SECTION, where, missing=backend.missing or "not measured"))
-            continue
-        build = Row(SECTION, f"{where}: cold build", Figure.of(backend.build, "s"), empty,
-                    baseline_label="same site, 0 comments", target=ratio_at_most(BUILD_LIMIT))
-        build.notes.append(f"stored through Store.import_ in {backend.imported:.1f} s (one transaction); "
-                           f"output {backend.output_bytes / 1e6:.1f} MB; one build each")
-        out.append(build)
-        if not backend.approval:
+        if backend.build:
+            build = Row(SECTION, f"{where}: cold build", Figure.of(backend.build, "s"), empty,
+                        baseline_label="same site, 0 comments", target=ratio_at_most(BUILD_LIMIT))
+            build.notes.append(f"stored through Store.import_ in {backend.imported:.1f} s (one "
+                               f"transaction); output {backend.output_bytes / 1e6:.1f} MB; one build each")
+            out.append(build)
+        if backend.missing or not backend.approval:
+            out.append(Row(SECTION, where if not backend.build else f"{where}: approval, export, lists",
+                           missing=backend.missing or "not measured"))
             continue
         target = value_at_most(SECONDS_LIMIT, f"ours < {SECONDS_LIMIT:g} s")
         out += [
