@@ -3,6 +3,7 @@ submit-ham), for the comment and the linkback tests."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ class StandIn:
     url: str = ""
     verdict: str = "false"
     calls: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    #: submit-spam/submit-ham wait for this before answering (cleared by a test to hold them).
+    reports_released: threading.Event = field(default_factory=threading.Event)
 
     def __call__(self, environ, start_response):
         request = Request(environ)
@@ -40,6 +43,7 @@ class StandIn:
                                                                                             start_response)
             return Response(self.verdict)(environ, start_response)
         if request.path in ("/1.1/submit-spam", "/1.1/submit-ham"):
+            self.reports_released.wait(30)
             return Response("Thanks for making the web a better place.")(environ, start_response)
         return Response("not found", status=404)(environ, start_response)
 
@@ -47,6 +51,7 @@ class StandIn:
 @pytest.fixture
 def akismet() -> Iterator[StandIn]:
     stand_in = StandIn()
+    stand_in.reports_released.set()
     with serve_wsgi(stand_in) as url:
         stand_in.url = url
         yield stand_in

@@ -9,7 +9,9 @@ attempts are rate-limited per client. Without a configured token the page does n
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+from collections.abc import Callable, Iterable
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, session, url_for
 
@@ -20,6 +22,7 @@ from pelican.plugins.engagement.endpoint.errors import Refusal
 from pelican.plugins.engagement.moderation import actions as moderation
 from pelican.plugins.engagement.store import STATUSES, Entry
 
+log = logging.getLogger(__name__)
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
 #: Log-in attempts one client may make per window (guessing a long token is hopeless; this keeps
@@ -83,11 +86,31 @@ def _back() -> Response:
     return redirect(url_for("admin.queue", **params), code=303)
 
 
-def _answer(ctx: EndpointContext, message: str, ids: list[int]) -> Response:
+def _answer(ctx: EndpointContext, message: str, ids: list[int],
+            later: Iterable[Callable[[], None]] = ()) -> Response:
+    """The moderator's answer; ``later`` (reply notices, Akismet reports) runs once it is sent.
+
+    Hundreds of Akismet reports, each allowed its timeout, must not hold the answer (or outlast
+    the worker's timeout and end as a 5xx): the decisions and the pages are done by then.
+    """
     if _wants_json():
-        return jsonify({"message": message, "ids": ids, "counts": ctx.store.status_counts()})
-    flash(message)
-    return _back()
+        response = jsonify({"message": message, "ids": ids, "counts": ctx.store.status_counts()})
+    else:
+        flash(message)
+        response = _back()
+    for task in later:
+        response.call_on_close(_logged(task))
+    return response
+
+
+def _logged(task: Callable[[], None]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            task()
+        except Exception:  # the moderation stands; a failed notice or report is only logged
+            log.exception("follow-up of a moderation action failed")
+
+    return run
 
 
 @blueprint.get("")
@@ -155,12 +178,13 @@ def act(entry_id: int, action: str) -> Response:
     """One entry's button (the page without JavaScript, or a keyboard shortcut)."""
     ctx = endpoint_context()
     _require_login(ctx)
+    later: list[Callable[[], None]] = []
     try:
         outcome = moderation.moderate(ctx.config, ctx.store, inputs.entry_id(entry_id), action,
-                                      actor="admin")
+                                      actor="admin", defer=later.append)
     except moderation.ModerationError as error:
         raise Refusal(404 if "no entry" in str(error) else 400, str(error)) from None
-    return _answer(ctx, outcome.summary(), [entry_id])
+    return _answer(ctx, outcome.summary(), [entry_id], later)
 
 
 @blueprint.post("/bulk")
@@ -180,8 +204,9 @@ def bulk() -> Response:
         raise Refusal(400, "Select at least one entry first.")
     if len(ids) > BULK_LIMIT:
         raise Refusal(400, f"Select at most {BULK_LIMIT} entries at once.")
-    outcome = moderation.moderate_many(ctx.config, ctx.store, ids, action, actor="admin")
-    return _answer(ctx, outcome.summary(), [o.entry.id for o in outcome.outcomes])
+    later: list[Callable[[], None]] = []
+    outcome = moderation.moderate_many(ctx.config, ctx.store, ids, action, actor="admin", defer=later.append)
+    return _answer(ctx, outcome.summary(), [o.entry.id for o in outcome.outcomes], later)
 
 
 @blueprint.post("/entries/<int:entry_id>/reply")

@@ -12,9 +12,10 @@ approval sends.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from pelican.plugins.engagement.comments.threads import Manifest
@@ -79,9 +80,14 @@ class Outcome:
         return f"{self.done()} {self.rebuild}"
 
 
-def moderate(config: SiteConfig, store: Store, entry_id: int, action: str, *, actor: str) -> Outcome:
+#: Hands the follow-up of an action (reply notices, Akismet reports) to whoever runs it later.
+Defer = Callable[[Callable[[], None]], None]
+
+
+def moderate(config: SiteConfig, store: Store, entry_id: int, action: str, *, actor: str,
+             defer: Defer | None = None) -> Outcome:
     """Apply ``action`` to an entry, then update pages and notify as the change requires."""
-    outcome = moderate_many(config, store, [entry_id], action, actor=actor)
+    outcome = moderate_many(config, store, [entry_id], action, actor=actor, defer=defer)
     if outcome.errors:
         raise ModerationError(outcome.errors[0])
     return outcome.outcomes[0]
@@ -107,14 +113,15 @@ class BulkOutcome:
 
 
 def moderate_many(config: SiteConfig, store: Store, entry_ids: Iterable[int], action: str, *,
-                  actor: str) -> BulkOutcome:
+                  actor: str, defer: Defer | None = None) -> BulkOutcome:
     """Apply ``action`` to several entries; the affected threads' pages are re-rendered ONCE.
 
     Every entry changes (with its own moderation-log line) in ONE transaction, so a batch of 500
     costs one commit, not 500; an unknown id is reported and does not undo the others. The page
     update follows for the union of the affected threads (one refresh job in worker mode, one
     deploy push), then, per entry, the reply notices and the Akismet reports: after the commit
-    and after the pages, so a slow mail server or Akismet never holds the pages back.
+    and after the pages, so a slow mail server or Akismet never holds the pages back. ``defer``
+    takes them instead of running them here: the moderation page sends them after its answer.
     """
     if action not in ACTIONS:
         raise ModerationError(f"unknown action {action!r}; use one of {', '.join(ACTIONS)}")
@@ -122,7 +129,11 @@ def moderate_many(config: SiteConfig, store: Store, entry_ids: Iterable[int], ac
     shown = [(after, _pages_change(before, action)) for before, after in changed]
     threads = {after.thread for after, pages in shown if pages}
     rebuild = refresh_pages(config, threads, store) if threads else UNCHANGED
-    _follow_up(config, store, changed, action)
+    follow_up = functools.partial(_follow_up, config, store, changed, action)
+    if defer is None:
+        follow_up()
+    else:
+        defer(follow_up)
     results = [Outcome(after, action, pages, rebuild if pages else UNCHANGED) for after, pages in shown]
     return BulkOutcome(action, results, [f"no entry with id {i}" for i in missing], rebuild)
 
