@@ -23,12 +23,12 @@ def big_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
 def test_top_level_comments_are_split_into_pages(big_site: tuple[Path, list]) -> None:
     output, _ = big_site
     first = soup(output, PAGE)
-    assert len(first.select("ol.eg-thread > li.eg-comment")) == 100
+    assert len(first.select("ol.eg-thread > li.p-comment")) == 100
     assert first.select_one("#comments-title").get_text(strip=True) == "1000 replies"
     links = [a["href"] for a in first.select("nav.eg-pages")[0].select("a")]
     assert len(links) == 7 and links[0].endswith(f"{PAGE}/comments/page/2/#comments")
     last = soup(output, f"{PAGE}/comments/page/8")
-    assert len(last.select("ol.eg-thread > li.eg-comment")) == 50
+    assert len(last.select("ol.eg-thread > li.p-comment")) == 50
     assert last.select_one('[aria-current="page"]').get_text() == "8"
 
 
@@ -42,7 +42,7 @@ def test_each_comment_is_on_exactly_the_page_the_index_names(big_site: tuple[Pat
         assert len(holding) == 1, anchor
         folder = str(holding[0].parent.relative_to(output))
         assert index[str(entry.id)] == f"http://127.0.0.1:8000/{folder}/"
-        permalink = soup(output, folder).select_one(f"#{anchor} a.eg-permalink")["href"]
+        permalink = soup(output, folder).select_one(f"#{anchor} > p > a.u-url:not(.p-author)")["href"]
         assert permalink == f"#{anchor}"
 
 
@@ -75,5 +75,5 @@ def test_long_reply_chains_are_folded(tmp_path: Path) -> None:
 
     fold = page.select_one(f"#comment-{busy.id} > details.eg-fold")
     assert fold is not None and fold.summary.get_text(strip=True) == "Show 4 replies"
-    assert len(fold.select("li.eg-comment")) == 4
+    assert len(fold.select("li.p-comment")) == 4
     assert page.select_one(f"#comment-{quiet.id} > details") is None

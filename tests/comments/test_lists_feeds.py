@@ -83,7 +83,7 @@ def test_build_reads_comments_from_an_export(tmp_path: Path) -> None:
     export.write_text(json.dumps(site.store.export(private=False)), "utf-8")
     output = site.build(ENGAGEMENT_EXPORT_PATH=str(export),
                         ENGAGEMENT_DATABASE_URL=f"sqlite:///{tmp_path / 'nowhere' / 'none.sqlite3'}")
-    assert "From the export" in soup(output, "2024/01/first-post").select_one("li.eg-comment").get_text()
+    assert "From the export" in soup(output, "2024/01/first-post").select_one("li.p-comment").get_text()
     assert not (tmp_path / "nowhere").exists()  # the build created no database
 
 

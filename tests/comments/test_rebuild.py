@@ -39,7 +39,7 @@ def test_rebuild_touches_only_pages_showing_the_thread(tmp_path: Path) -> None:
     changed = {path for path in after if after[path] != before.get(path)}
     assert changed == set(report.written)
     assert "2024/01/first-post/index.html" not in changed
-    assert soup(built, "2024/02/second-post").select("li.eg-comment")
+    assert soup(built, "2024/02/second-post").select("li.p-comment")
 
 
 def test_rebuild_when_thread_grows_a_second_page_equals_full_build(tmp_path: Path) -> None:

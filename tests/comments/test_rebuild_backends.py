@@ -13,7 +13,7 @@ def test_build_and_rebuild_read_each_backend(store_url: str, tmp_path: Path) -> 
     site = make_site(tmp_path, database_url=store_url)
     site.comment("first-post", "Stored here")
     built = site.build()
-    assert "Stored here" in soup(built, "2024/01/first-post").select_one("li.eg-comment").get_text()
+    assert "Stored here" in soup(built, "2024/01/first-post").select_one("li.p-comment").get_text()
     site.comment("first-post", "And approved later", minutes=1)
 
     rebuild_threads(site.config(), {thread_key("first-post")})

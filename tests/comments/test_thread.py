@@ -38,9 +38,9 @@ def test_comment_shows_author_link_date_and_permalink(tmp_path: Path) -> None:
     page = soup(site.build(), "2024/01/first-post")
     comment = page.select_one(f"#comment-{entry.id}")
 
-    author = comment.select_one("a.eg-author")
+    author = comment.select_one("a.p-author")
     assert author["href"] == "https://ann.example/" and author["rel"] == ["nofollow", "ugc"]
-    permalink = comment.select_one("a.eg-permalink")
+    permalink = comment.select_one("p > a.u-url:not(.p-author)")
     assert permalink["href"] == f"#comment-{entry.id}"
     assert permalink.time["datetime"] == "2024-05-01T12:00:00+00:00"
 
@@ -73,7 +73,7 @@ def test_pending_and_rejected_comments_are_not_shown(tmp_path: Path) -> None:
     site.comment("first-post", "Waiting", status="pending")
     site.comment("first-post", "Refused", status="rejected")
     page = soup(site.build(), "2024/01/first-post")
-    assert page.select("li.eg-comment") == []
+    assert page.select("li.p-comment") == []
     assert page.select_one("#comments-title").get_text(strip=True) == "No replies yet"
 
 
@@ -112,7 +112,7 @@ def test_no_endpoint_means_no_form(tmp_path: Path) -> None:
     site.comment("first-post", "Still shown")
     page = soup(site.build(), "2024/01/first-post")
     assert page.select_one("form#comment-form") is None
-    assert page.select_one("li.eg-comment") is not None
+    assert page.select_one("li.p-comment") is not None
 
 
 def test_jsonld_carries_comment_count_and_comments(tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ def test_every_static_shot_finds_what_it_photographs(script, built: Path) -> Non
 
 def test_the_thread_has_replies_and_a_form_to_post_through(script, built: Path) -> None:  # type: ignore[no-untyped-def]
     page = BeautifulSoup((built / script.ARTICLE / "index.html").read_text("utf-8"), "html.parser")
-    assert len(page.select("#comments .eg-comment")) == len(script.COMMENTS)
+    assert len(page.select("#comments .p-comment")) == len(script.COMMENTS)
     assert page.select("#comments .eg-replies .eg-replies")  # a reply to a reply
     assert page.select_one("#comment-form #cf-website")
 

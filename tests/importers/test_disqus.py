@@ -111,9 +111,9 @@ def test_imported_comments_show_on_the_rebuilt_article(site: Path, store_url: st
         store.close()
     output = build_site(site, site / "content", ENGAGEMENT_DATABASE_URL=store_url)
     soup = BeautifulSoup((output / KEY / "index.html").read_text("utf-8"), "html.parser")
-    authors = [tag.get_text(strip=True) for tag in soup.select("li.eg-comment .eg-author")]
+    authors = [tag.get_text(strip=True) for tag in soup.select("li.p-comment .p-author")]
     assert authors == ["Åsa Öberg", "Reply", "Reply to reply"]
-    nested = soup.select("li.eg-comment li.eg-comment li.eg-comment .eg-author")
+    nested = soup.select("li.p-comment li.p-comment li.p-comment .p-author")
     assert [tag.get_text(strip=True) for tag in nested] == ["Reply to reply"]
 
 

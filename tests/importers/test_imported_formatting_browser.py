@@ -36,7 +36,7 @@ def test_imported_formatting_shows_and_has_no_axe_violations(browser: Any, tmp_p
         context = browser.new_context(color_scheme=scheme)
         page = context.new_page()
         page.goto(f"{site_url}/{ARTICLE}")
-        body = page.locator("#comments .eg-comment").first
+        body = page.locator("#comments .p-comment").first
         assert body.locator("del").inner_text() == "old price"
         assert body.locator("abbr[title='customer experience']").inner_text() == "CX"
         assert body.locator("q").inner_text() == "the customer is always right"

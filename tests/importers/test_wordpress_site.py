@@ -35,8 +35,8 @@ def page(output: Path, key: str) -> BeautifulSoup:
 
 
 def comment_by(soup: BeautifulSoup, author: str):
-    for item in soup.select("li.eg-comment"):
-        name = item.select_one(".eg-author")
+    for item in soup.select("li.p-comment"):
+        name = item.select_one(".p-author")
         if name and name.get_text(strip=True) == author:
             return item
     raise AssertionError(f"no comment by {author} on the page")
@@ -45,7 +45,7 @@ def comment_by(soup: BeautifulSoup, author: str):
 def test_imported_comments_show_under_their_article(imported_site: Path) -> None:
     soup = page(imported_site, NOW_KEY)
     assert "Ça marche — 日本語." in comment_by(soup, "Zoë Ångström").get_text()
-    assert not page(imported_site, SOCIAL_KEY).select("li.eg-comment")
+    assert not page(imported_site, SOCIAL_KEY).select("li.p-comment")
 
 
 def test_replies_are_nested_under_their_parent(imported_site: Path) -> None:

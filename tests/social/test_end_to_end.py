@@ -65,7 +65,7 @@ def test_backfed_replies_wait_for_moderation(site, standin) -> None:
     pending = site.store.list(status="pending")
     assert report.created == len(pending) and report.changed == set()
     assert {e.kind for e in pending} == {"mastodon", "bluesky"}
-    assert not site.page().select(".eg-comment")
+    assert not site.page().select(".p-comment")
 
 
 def test_approved_replies_and_reactions_show_in_the_fast_updated_page(site, standin) -> None:
@@ -73,12 +73,12 @@ def test_approved_replies_and_reactions_show_in_the_fast_updated_page(site, stan
     backfeed(site.config(), site.store)
     _approve_all(site)
     page = site.page()
-    authors = [a.get_text() for a in page.select(".eg-comment .eg-author")]
+    authors = [a.get_text() for a in page.select(".p-comment .p-author")]
     assert authors == ["Alice Moreau", "CXperience", "Bob <b>Bold</b>", "Ivan 🚀", "judy.example.com"]
     assert page.select_one("#comments-title").get_text() == "5 replies"
     assert [p.get_text(" ", strip=True) for p in page.select(".eg-reaction-count")] == [
         "6 likes on Mastodon and Bluesky", "2 reposts on Mastodon and Bluesky"]
-    sources = [a.get_text() for a in page.select(".eg-comment .eg-source")]
+    sources = [a.get_text() for a in page.select(".p-comment .eg-source")]
     assert sources.count("replied on Mastodon") == 3 and sources.count("replied on Bluesky") == 2
 
 
@@ -121,7 +121,7 @@ def test_an_edit_upstream_updates_the_page(site, standin) -> None:
     standin.edit_status("9001", "<p>Edited: even better on a second read.</p>")
     report = backfeed(site.config(), site.store)
     assert (report.updated, report.changed) == (1, {site.key})
-    assert "even better on a second read" in site.page().select_one(".eg-comment").get_text()
+    assert "even better on a second read" in site.page().select_one(".p-comment").get_text()
 
 
 def test_a_reply_deleted_upstream_leaves_the_page(site, standin) -> None:

@@ -34,7 +34,7 @@
 
   const el = (tag, className, text) => {
     const node = document.createElement(tag);
-    node.className = className;
+    if (className) node.className = className;
     if (text) node.textContent = text;
     return node;
   };
@@ -71,15 +71,15 @@
   };
 
   const pendingComment = (data) => {
-    const item = el("li", "eg-comment h-cite p-comment eg-pending-comment");
+    const item = el("li", "h-cite p-comment eg-pending-comment");
     if (data.id) item.id = `comment-${data.id}`;
     const name = data.author_name || "";
     const mono = monogram(name);
-    const avatar = item.appendChild(el("span", `eg-avatar eg-hue-${mono.hue}`, mono.initials));
+    const avatar = item.appendChild(el("span", `eg-hue-${mono.hue}`, mono.initials));
     avatar.setAttribute("aria-hidden", "true");
-    const meta = item.appendChild(el("p", "eg-meta"));
+    const meta = item.appendChild(el("p"));
     const website = /^https?:\/\//i.test(data.author_url || "") ? data.author_url : "";
-    const author = meta.appendChild(el(website ? "a" : "span", "p-author h-card eg-author", name));
+    const author = meta.appendChild(el(website ? "a" : "span", "p-author h-card", name));
     if (website) {
       author.href = website;
       author.rel = "nofollow ugc noopener";
@@ -91,7 +91,7 @@
       meta.append(" ", time);
     }
     item.appendChild(el("div", "e-content")).append(safeFragment(data.body_html || ""));
-    item.append(el("p", "eg-awaiting", data.message || "Your comment is awaiting moderation."));
+    item.append(el("div", "eg-awaiting", data.message || "Your comment is awaiting moderation."));
     return item;
   };
 

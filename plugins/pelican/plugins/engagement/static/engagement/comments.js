@@ -53,7 +53,7 @@
   };
 
   const reply = (button) => {
-    const comment = button.closest(".eg-comment");
+    const comment = button.closest(".p-comment");
     form.elements.parent.value = comment.id.replace("comment-", "");
     button.after(respond);
     if (!cancel) {
@@ -62,7 +62,7 @@
       cancel.addEventListener("click", cancelReply);
       respond.querySelector("#reply-title").after(cancel);
     }
-    const author = comment.querySelector(":scope > .eg-meta > .eg-author");
+    const author = comment.querySelector(":scope > p > .p-author");
     cancel.textContent = `Cancel reply to ${author ? author.textContent : "this comment"}`;
     (form.elements.name.value ? form.elements.body : form.elements.name).focus();
   };
@@ -92,12 +92,12 @@
 
   /* A "Reply" button under each comment the form's list offers (not under a pending one). */
   const offered = new Set(Array.from(form.elements.parent.options || [], (option) => option.value));
-  section.querySelectorAll(".eg-comment > .e-content").forEach((content) => {
+  section.querySelectorAll(".p-comment > .e-content").forEach((content) => {
     const comment = content.parentElement;
     if (!offered.has(comment.id.replace("comment-", ""))) return;
     const button = el("button", "eg-reply", "Reply");
     button.type = "button";
-    const author = comment.querySelector(":scope > .eg-meta > .eg-author");
+    const author = comment.querySelector(":scope > p > .p-author");
     if (author) button.append(el("span", "visually-hidden", ` to ${author.textContent}`));
     content.after(button);
   });
