@@ -13,6 +13,8 @@ from pelican.plugins.engagement.store.group_commit import GroupCommit
 from pelican.plugins.engagement.store.schema import rate_events
 from sqlalchemy import Connection, event, func, select
 
+from tests.support.transactions import ids_from_threads
+
 THREAD = "2024/01/a/"
 WRITERS = 8
 
@@ -157,26 +159,15 @@ def test_writers_that_never_get_the_lock_all_fail_and_the_next_one_leads(store: 
 
 
 def test_many_threads_without_a_gate_store_every_acknowledged_comment(store: Store) -> None:
-    acknowledged: list[int] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def post(n: int) -> None:
+    def post(n: int) -> list[int]:
+        ids, limits = [], [RateLimit(f"client:{n}", 4, 60)]
         try:
             for round_ in range(5):
-                entry = store.add_admitted(_comment(n * 10 + round_), [RateLimit(f"client:{n}", 4, 60)])
-                with lock:
-                    acknowledged.append(entry.id)
+                ids.append(store.add_admitted(_comment(n * 10 + round_), limits).id)
         except RateLimited:
             pass  # the fifth comment of each client: the limit is 4
-        except BaseException as error:  # anything else fails the test below
-            errors.append(error)
+        return ids
 
-    threads = [threading.Thread(target=post, args=(n,)) for n in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == []
+    acknowledged = ids_from_threads(WRITERS, post)
     assert len(acknowledged) == 4 * WRITERS
     assert sorted(entry.id for entry in store.list()) == sorted(acknowledged)

@@ -13,6 +13,8 @@ from pelican.plugins.engagement.store import NewEntry, Store
 from pelican.plugins.engagement.store import wal_sync as wal_sync_module
 from pelican.plugins.engagement.store.wal_sync import WalSync
 
+from tests.support.transactions import ids_from_threads
+
 WRITERS = 8
 
 
@@ -150,26 +152,12 @@ def test_a_failed_write_is_not_fsynced(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_many_threads_store_every_write_they_were_told_about(tmp_path: Path) -> None:
     store = Store.open(f"sqlite:///{tmp_path / 'comments.sqlite3'}")
-    acknowledged: list[int] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
 
-    def post(n: int) -> None:
-        try:
-            for round_ in range(10):
-                entry = store.add(NewEntry(thread="posts/a/", author_name=f"Reader {n}-{round_}",
-                                           body_source="Hi", body_html="<p>Hi</p>"))
-                with lock:
-                    acknowledged.append(entry.id)
-        except BaseException as error:  # the assertion below names it
-            errors.append(error)
+    def post(n: int) -> list[int]:
+        return [store.add(NewEntry(thread="posts/a/", author_name=f"Reader {n}-{round_}",
+                                   body_source="Hi", body_html="<p>Hi</p>")).id for round_ in range(10)]
 
-    threads = [threading.Thread(target=post, args=(n,)) for n in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == []
+    acknowledged = ids_from_threads(WRITERS, post)
     assert sorted(entry.id for entry in store.list()) == sorted(acknowledged)
     assert len(acknowledged) == 10 * WRITERS
     store.close()
