@@ -25,6 +25,7 @@ from pelican.plugins.engagement.build import EngagementBuildError, state
 from pelican.plugins.engagement.cases.blocks import Case, CaseError, parse_case, unique_anchors
 from pelican.plugins.engagement.events.blocks import EventError, parse_event
 from pelican.readers import MarkdownReader
+from pelican.utils import pelican_open
 
 logger = logging.getLogger(__name__)
 
@@ -167,23 +168,54 @@ class EngagementMarkdownReader(MarkdownReader):
         super().__init__(settings)
         ours = state(settings).settings
         self.extension = BlocksExtension(PostMatcher(ours.EMBEDS_PROVIDERS) if ours.EMBEDS else None)
+        self._shared: Markdown | None = None
+        self._meta: Preprocessor | None = None
+
+    def _markdown(self) -> Markdown:
+        """One Markdown instance for every file this reader reads, reset between files.
+
+        Pelican builds a new one per file, and loading the extensions again was a tenth of the
+        reading time. ``reset()`` is Python-Markdown's way to reuse an instance; Pelican's
+        ``_parse_metadata`` unregisters the ``meta`` preprocessor (for the summary), so it is put
+        back here.
+        """
+        if self._shared is None:
+            # The extension goes into this instance only. Pelican hands ``self.settings`` to the
+            # metadata objects it creates, and may pickle them into its cache, so the settings must
+            # not keep a reference to the extension afterwards.
+            markdown = self.settings["MARKDOWN"]
+            extensions = markdown.get("extensions", [])
+            markdown["extensions"] = [*extensions, self.extension]
+            try:
+                self._shared = Markdown(**markdown)
+            finally:
+                markdown["extensions"] = extensions
+            try:  # (a Registry, not a dict: it has no get())
+                self._meta = self._shared.preprocessors["meta"]
+            except KeyError:
+                self._meta = None
+        self._shared.reset()
+        if self._meta is not None and "meta" not in self._shared.preprocessors:
+            self._shared.preprocessors.register(self._meta, "meta", 27)
+        return self._shared
+
+    def _read_markdown(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        """Pelican's ``MarkdownReader.read``, with the shared instance."""
+        self._source_path = source_path
+        self._md = self._markdown()
+        with pelican_open(source_path) as text:
+            content = self._md.convert(text)
+        metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
+        return content, metadata
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         self.extension.found = Found(source=display_path(source_path))
-        # Lend the extension to this one read only. Pelican hands ``self.settings`` (the site's
-        # settings) to the metadata objects it creates, and may pickle them into its cache, so the
-        # settings must not keep a reference to the extension afterwards.
-        markdown = self.settings["MARKDOWN"]
-        extensions = markdown.get("extensions", [])
-        markdown["extensions"] = [*extensions, self.extension]
         try:
-            content, metadata = super().read(source_path)
+            content, metadata = self._read_markdown(source_path)
         except CaseError as error:
             state(self.settings).extras.setdefault("case_errors", []).append(str(error))
             logger.error("%s", error)
             raise EngagementBuildError(str(error)) from None
-        finally:
-            markdown["extensions"] = extensions
         found = self.extension.found
         self.extension.found = Found()
         metadata[CASES_KEY] = unique_anchors(found.cases)
