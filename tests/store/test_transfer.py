@@ -46,14 +46,18 @@ def test_records_with_different_fields_and_a_repeated_uuid(store: Store) -> None
 
 
 def test_export_text_is_the_export_one_entry_per_line(store: Store) -> None:
-    records = [_record(1), _record(2, parent=1, author_email="a@example.org", ip_hash="h", by_author=True)]
+    records = [_record(1), _record(2, parent=1, author_email="a@example.org", ip_hash="h", by_author=True),
+               _record(3, notify=True, body_source='"quoted" \\ back\nline\ttab \x01 café 😀 </script>',
+                       created_at="2024-01-01T09:30:05.0123+00:00", verified_at="2024-02-29T23:59:59+00:00")]
     store.import_(_document(records))
     for private in (True, False):
         text, count = store.export_text(private=private)
         document = json.loads(text)
         expected = store.export(private=private)
-        assert count == 2 and len(text.splitlines()) == 6  # header, "entries":[, 2 entries, ], syndications
+        assert count == 3 and len(text.splitlines()) == 7  # header, "entries":[, 3 entries, ], syndications
         assert {**document, "exported_at": ""} == {**expected, "exported_at": ""}
         assert ("a@example.org" in text) is private
-    created = json.loads(store.export_text()[0])["entries"][0]["created_at"]
-    assert created == "2024-01-01T00:01:00+00:00"
+    exported = json.loads(store.export_text()[0])["entries"]
+    assert exported[0]["created_at"] == "2024-01-01T00:01:00+00:00"
+    assert exported[2]["created_at"] == "2024-01-01T09:30:05.012300+00:00"
+    assert exported[2]["body_source"] == records[2]["body_source"] and exported[2]["notify"] is True

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from pelican.plugins.engagement.store.base import StoreBase
+from pelican.plugins.engagement.store.export_sql import entry_lines
 from pelican.plugins.engagement.store.records import ENTRY_COLUMNS, Entry, StoreError, aware, utcnow
 from pelican.plugins.engagement.store.schema import entries, syndications
 
@@ -30,13 +31,17 @@ class Transfer(StoreBase):
     def export_text(self, *, private: bool = True) -> tuple[str, int]:
         """The export as JSON text, one entry per line (diffs stay readable); and how many entries.
 
-        ``engagement export`` writes this. Rows are read as plain tuples and each encoded by the
-        C encoder: no :class:`Entry` objects, no deep copies, no pure-Python indenting, which at
+        ``engagement export`` writes this. SQLite and PostgreSQL encode each entry themselves
+        (:mod:`.export_sql`); elsewhere rows are read as plain tuples and encoded by the C encoder.
+        Either way no :class:`Entry` objects, no deep copies, no pure-Python indenting, which at
         100,000 comments took seconds of CPU.
         """
         encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        names = [name for name in _FIELDS if private or name not in Entry.PRIVATE]
         with self.read() as conn:
-            lines = [encode(record) for record in _entry_records(conn, private)]
+            lines = entry_lines(conn, names)
+            if lines is None:
+                lines = [encode(record) for record in _entry_records(conn, private)]
             posts = encode(_syndication_records(conn))
         head = encode(_header(private))[:-1]
         text = f'{head},\n"entries":[\n' + ",\n".join(lines) + f'\n],\n"syndications":{posts}}}\n'
