@@ -49,8 +49,8 @@ def _card(output: Path) -> BeautifulSoup:
 def test_case_renders_as_an_accessible_card(tmp_path: Path) -> None:
     card = _card(build_site(tmp_path, _site(tmp_path)))
     assert card["id"] == "case-jetblue" and "h-cite" in card["class"]
-    assert card.find("time", class_="case-response-time")["datetime"] == "PT12M"
-    assert card.find("time", class_="case-response-time").get_text() == "12 minutes"
+    assert card.select_one(".case-badge time")["datetime"] == "PT12M"
+    assert card.select_one(".case-badge time").get_text() == "12 minutes"
     turns = [li["class"][-1] for li in card.select(".case-exchange > li")]
     assert turns == ["case-customer", "case-timing", "case-reply"]
     assert card.find(class_="p-author").get_text(" ", strip=True) == "Ryan @ryan"
@@ -59,13 +59,14 @@ def test_case_renders_as_an_accessible_card(tmp_path: Path) -> None:
 def test_posts_show_avatar_name_handle_platform_and_time(tmp_path: Path) -> None:
     card = _card(build_site(tmp_path, _site(tmp_path)))
     customer, reply = card.select(".case-post")
-    assert customer.select_one(".post-avatar").get_text() == "R"  # a monogram drawn locally
-    assert any(name.startswith("eg-hue-") for name in customer.select_one(".post-avatar")["class"])
+    avatar = customer.select_one(".post-head > :first-child")
+    assert avatar.get_text() == "R"  # a monogram drawn locally
+    assert any(name.startswith("eg-hue-") for name in avatar["class"])
     assert customer.select_one("svg.post-mark")["aria-hidden"] == "true"  # "on Twitter" is in the head
     assert customer.select_one("blockquote.post-text").get_text() == "My flight was delayed."
     assert customer.select_one("time.dt-published")["datetime"] == "2016-02-01T09:00:00"
-    assert reply.select_one(".post-name").get_text() == "JetBlue"
-    assert reply.select_one(".post-avatar").get_text() == "J"
+    assert reply.select_one(".post-head > span > b").get_text() == "JetBlue"
+    assert reply.select_one(".post-head > :first-child").get_text() == "J"
     assert reply.select_one("time")["datetime"] == "2016-02-01T09:12:00"
 
 
@@ -121,7 +122,7 @@ def test_one_sided_case_shows_only_what_was_said(tmp_path: Path) -> None:
     body = "```case\nbrand: Acme\nverdict: beast\ncustomer_said: Where is my parcel?\n```\n"
     card = _card(build_site(tmp_path, _site(tmp_path, body)))
     assert [li["class"][-1] for li in card.select(".case-exchange > li")] == ["case-customer"]
-    assert card.select_one(".post-name").get_text() == "The customer"
+    assert card.select_one(".post-head .p-name").get_text() == "The customer"
 
 
 def test_malformed_case_fails_the_build_naming_file_line_and_field(

@@ -148,7 +148,7 @@ def test_mastodon_status_becomes_a_card_with_a_local_avatar(tmp_path: Path, stan
     card = _page(output).find("figure", class_="embed-card")
     assert "Thanks for the quick fix" in card.blockquote.get_text()
     assert card.find(class_="p-nickname").get_text() == "@alice@127.0.0.1"
-    avatar = card.find("img", class_="post-avatar")["src"]
+    avatar = card.select_one(".post-head > img:first-child")["src"]
     assert avatar.startswith("http://127.0.0.1:8000/engagement/media/")
     assert _snapshot(content)[url]["source"] == "mastodon"
 
