@@ -63,6 +63,14 @@ class ScaleTimes:
 
 
 @dataclass(frozen=True)
+class Threads:
+    """The long threads the measurements use, and a short one that warms the endpoint app up."""
+
+    long: list[str]
+    warm_up: str
+
+
+@dataclass(frozen=True)
 class Plan:
     """The sizes and limits of one scale run."""
 
@@ -103,7 +111,8 @@ def measure(plan: Plan, progress: Callable[[str], None], postgres: bool = True) 
     document = {"format": "engagement-export", "version": 1,
                 "entries": scale_store.records(sizes, _rendered_bodies())}
     times = ScaleTimes(plan.articles, len(document["entries"]), plan.long_size)
-    long_threads = [thread for thread, size in sizes.items() if size == plan.long_size]
+    threads = Threads([thread for thread, size in sizes.items() if size == plan.long_size],
+                      next(thread for thread, size in sizes.items() if size != plan.long_size))
 
     empty = _config(root, "none", site.content, plan.articles, site.database_url)
     started = time.monotonic()
@@ -131,7 +140,7 @@ def measure(plan: Plan, progress: Callable[[str], None], postgres: bool = True) 
                               "spent; run with --budget 0")
             continue
         with url_of() as url:
-            _measure_backend(plan, site, empty, url, document, long_threads, result, progress)
+            _measure_backend(plan, site, empty, url, document, threads, result, progress)
     return times
 
 
@@ -144,7 +153,7 @@ def _sqlite_url(root: Path) -> Any:
 
 
 def _measure_backend(plan: Plan, site: Site, empty: Checkout, url: str, document: dict[str, Any],
-                     long_threads: list[str], result: BackendTimes,
+                     threads: Threads, result: BackendTimes,
                      progress: Callable[[str], None]) -> None:
     """Fill this backend's store, build with it, then the four editor/reader measurements."""
     started = time.perf_counter()
@@ -163,21 +172,23 @@ def _measure_backend(plan: Plan, site: Site, empty: Checkout, url: str, document
     result.output_bytes = sum(p.stat().st_size for p in checkout.output.rglob("*") if p.is_file())
     progress(f"scale {result.backend}: cold build {seconds:.1f} s")
     try:
-        _editor_and_reader(plan, checkout, settings, long_threads, result, progress)
+        _editor_and_reader(plan, checkout, settings, threads, result, progress)
     except ApprovalFailed as error:
         progress(str(error))
         result.missing = str(error).splitlines()[0]
 
 
-def _editor_and_reader(plan: Plan, checkout: Checkout, settings: Path, long_threads: list[str],
+def _editor_and_reader(plan: Plan, checkout: Checkout, settings: Path, threads: Threads,
                        result: BackendTimes, progress: Callable[[str], None]) -> None:
     """Per run: the API's first answer, the pending list, the export, one approval (in that order:
     the approval adds an entry, which the next export must hold)."""
     url = checkout.site.database_url
+    long_threads = threads.long
     api_threads = long_threads[1:] or long_threads
     scale_store.queue_pending(url, long_threads, PENDING)
     expected = _entries_in(url)
     app, client = _logged_in_client(settings)
+    client.get(f"/api/threads/{threads.warm_up}comments")  # imports, manifest, connection: unmeasured
     for run in range(plan.runs):
         result.api_ms.append(1000 * _first_answer(client, api_threads[run % len(api_threads)],
                                                   plan.long_size, app))
