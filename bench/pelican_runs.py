@@ -155,6 +155,23 @@ def run_pelican_measured(checkout: Checkout, settings: Path, *, profile: Path | 
                          ) -> tuple[float, int]:
     """Like :func:`run_pelican`; also the build's peak resident memory in bytes (the kernel's
     accounting of that one process, read with ``wait4``)."""
+    run = run_pelican_usage(checkout, settings, profile=profile)
+    return run.seconds, run.peak_rss
+
+
+@dataclass(frozen=True)
+class BuildRun:
+    """One build's wall time, peak memory and CPU time, as the kernel accounted them."""
+
+    seconds: float
+    peak_rss: int
+    #: User + system CPU seconds of ``pelican`` and the processes it waited for (Pagefind): on
+    #: a machine shared with other work this moves far less than the wall time.
+    cpu: float
+
+
+def run_pelican_usage(checkout: Checkout, settings: Path, *, profile: Path | None = None) -> BuildRun:
+    """Build once in a fresh subprocess (see :func:`run_pelican`) and read its usage from ``wait4``."""
     log = checkout.root / "pelican.log"
     command = [str(PELICAN), str(checkout.content), "-o", str(checkout.output), "-s", str(settings),
                "--fatal", "errors"]
@@ -177,7 +194,8 @@ def run_pelican_measured(checkout: Checkout, settings: Path, *, profile: Path | 
         last = next((line.strip() for line in reversed(lines) if "Error" in line or "CRITICAL" in line), "")
         raise BuildFailed(f"{what}; log {log}:\n" + "\n".join(lines[-15:]),
                           f"{what}: {' '.join(last.split()[:20])}")
-    return elapsed, usage.ru_maxrss * 1024  # Linux counts kilobytes
+    # Linux counts kilobytes.
+    return BuildRun(elapsed, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime)
 
 
 def build_once(checkout: Checkout, *, site_url: str | None = None, endpoint_url: str | None = None

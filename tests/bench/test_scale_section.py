@@ -25,11 +25,11 @@ def test_scale_section_at_a_tiny_size_prints_every_row_with_a_verdict(tmp_path: 
     assert result.returncode == 0, result.stderr[-3000:]
     lines = [line for line in result.stdout.splitlines() if line.startswith("5 scale")]
     sqlite = [line for line in lines if "(SQLite)" in line]
-    assert len(sqlite) == 5, result.stdout
+    assert len(sqlite) == 6, result.stdout
     assert "same site, 0 comments" in sqlite[0] and "×" in sqlite[0]
     assert all(line.rstrip().endswith(("met", "MISSED")) for line in sqlite)
     postgres = [line for line in lines if "(PostgreSQL)" in line]
-    assert len(postgres) == 5 or "no PostgreSQL server answers" in postgres[0], result.stdout
+    assert len(postgres) == 6 or "no PostgreSQL server answers" in postgres[0], result.stdout
 
 
 def test_thread_sizes_keep_the_total_and_make_long_threads() -> None:
@@ -50,11 +50,11 @@ def test_records_reply_within_long_threads_only() -> None:
 
 
 def test_rows_say_why_a_backend_is_missing() -> None:
-    times = scale_section.ScaleTimes(10, 200, 50, empty_build=[2.0])
-    times.backends = [scale_section.BackendTimes("SQLite", build=[2.4], approval=[0.5], export=[0.4],
-                                                 pending=[0.1], api_ms=[12.0]),
+    times = scale_section.ScaleTimes(10, 200, 50, empty_build=[2.0], empty_cpu=[1.0])
+    times.backends = [scale_section.BackendTimes("SQLite", build=[2.4], build_cpu=[1.5], approval=[0.5],
+                                                 export=[0.4], pending=[0.1], api_ms=[12.0]),
                       scale_section.BackendTimes("PostgreSQL", missing="no PostgreSQL server answers")]
     rows = scale_section.rows(times)
-    assert [row.verdict() for row in rows] == ["met"] * 5 + ["not measured"]
-    assert rows[0].ratio == pytest.approx(1.2)
-    assert rows[4].ours == Figure.of([12.0], "ms")
+    assert [row.verdict() for row in rows] == ["met", "MISSED"] + ["met"] * 4 + ["not measured"]
+    assert (rows[0].ratio, rows[1].ratio) == (pytest.approx(1.2), pytest.approx(1.5))
+    assert rows[5].ours == Figure.of([12.0], "ms")
