@@ -20,6 +20,7 @@ from pelican.plugins.engagement.endpoint import (
     admin,
     comments,
     errors,
+    fast_read,
     inputs,
     linkbacks,
     openapi,
@@ -82,6 +83,8 @@ def create_app(config: SiteConfig, *, store: Store | None = None) -> Flask:
     if settings.TRUSTED_PROXIES:
         n = settings.TRUSTED_PROXIES
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)  # type: ignore[method-assign]
+    # Outermost: a cached thread read is answered before Flask (fast_read.py), the rest passes on.
+    app.wsgi_app = fast_read.FastThreadReads(app, app.wsgi_app)  # type: ignore[method-assign]
     errors.register(app)
     app.before_request(inputs.refuse_nul_in_address)
     app.after_request(security.add_security_headers)

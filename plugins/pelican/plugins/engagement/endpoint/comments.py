@@ -46,6 +46,8 @@ PENDING_MESSAGE = "Thank you! Your comment is awaiting moderation and will appea
 APPROVED_MESSAGE = "Thank you! Your comment is published."
 #: Threads whose serialised JSON one process keeps (a few MB at most for long threads).
 THREAD_CACHE_SIZE = 256
+#: Where the app keeps its :class:`ThreadCache` (``app.extensions``); fast_read.py reads it too.
+THREAD_CACHE_EXTENSION = "engagement-thread-cache"
 
 
 def _follow_up(response: Response, ctx: EndpointContext, entry: Entry) -> None:
@@ -292,7 +294,7 @@ def _thread_json(ctx: EndpointContext, key: str, url: str, open_: bool) -> bytes
 
 
 def _thread_cache() -> ThreadCache:
-    return current_app.extensions.setdefault("engagement-thread-cache", ThreadCache())
+    return current_app.extensions.setdefault(THREAD_CACHE_EXTENSION, ThreadCache())
 
 
 class ThreadCache:
@@ -308,12 +310,18 @@ class ThreadCache:
         self._documents: OrderedDict[str, bytes] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, etag: str, make: Callable[[], bytes]) -> bytes:
+    def peek(self, etag: str) -> bytes | None:
+        """The document kept under ``etag``, if any (counts as a use)."""
         with self._lock:
             document = self._documents.get(etag)
             if document is not None:
                 self._documents.move_to_end(etag)
-                return document
+            return document
+
+    def get(self, etag: str, make: Callable[[], bytes]) -> bytes:
+        document = self.peek(etag)
+        if document is not None:
+            return document
         document = make()
         with self._lock:
             self._documents[etag] = document
