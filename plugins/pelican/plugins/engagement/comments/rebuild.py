@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from pelican.plugins.engagement.comments.entries import latest_thread_keys, load_approved
 from pelican.plugins.engagement.comments.render import FragmentRenderer, render_thread
@@ -68,13 +69,23 @@ def _check_settings(index: PageIndex, context: RenderContext) -> None:
                            "settings file as the build, or run a full build")
 
 
-def _threads(path: Path) -> dict[str, Thread]:
-    """The last build's threads by key (read directly: ``Manifest`` also indexes every URL)."""
-    try:
-        document = json.loads(Path(path).read_text("utf-8"))
-    except FileNotFoundError:
-        raise RebuildError(f"{path} not found: build the site once before a rebuild") from None
-    return {key: Thread(**data) for key, data in document.get("threads", {}).items()}
+class _Threads:
+    """The last build's threads by key, read directly (``Manifest`` also indexes every URL).
+
+    Only the threads asked for become :class:`Thread` objects: a fast update needs a few of an
+    archive's thousands.
+    """
+
+    def __init__(self, path: Path) -> None:
+        try:
+            document = json.loads(Path(path).read_text("utf-8"))
+        except FileNotFoundError:
+            raise RebuildError(f"{path} not found: build the site once before a rebuild") from None
+        self._data: dict[str, Any] = document.get("threads", {})
+
+    def get(self, key: str) -> Thread | None:
+        data = self._data.get(key)
+        return None if data is None else Thread(**data)
 
 
 def rebuild_threads(config: SiteConfig, threads: Iterable[str], *, now: datetime | None = None
@@ -129,7 +140,7 @@ def _rebuild(config: SiteConfig, threads: set[str], now: datetime | None) -> Reb
     index = PageIndex.load(output)
     context = RenderContext.from_settings(config.pelican, config.engagement)
     _check_settings(index, context)
-    manifest = _threads(config.threads_manifest)
+    manifest = _Threads(config.threads_manifest)
     wanted: dict[str, Thread] = {}
     for key in sorted(threads):
         thread = manifest.get(key)
