@@ -11,7 +11,6 @@ import click
 
 from pelican.plugins.engagement.cli.common import CommandFailed, open_store, with_site
 from pelican.plugins.engagement.files import STDOUT, UnsuitableTarget, write_file
-from pelican.plugins.engagement.moderation import actions as moderation
 from pelican.plugins.engagement.settings import SiteConfig
 
 
@@ -41,6 +40,9 @@ def export_command(config: SiteConfig, output: str, public: bool) -> None:
 @with_site
 def forget_command(config: SiteConfig, email: str, yes: bool) -> None:
     """Delete every comment and reply-notice subscription of an e-mail address."""
+    # Imported here: moderation loads page rendering, which an export (same module) never needs.
+    from pelican.plugins.engagement.moderation import actions as moderation
+
     store = open_store(config)
     if not yes:
         click.confirm(f"Delete every comment written with {email}? This cannot be undone", abort=True)
