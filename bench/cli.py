@@ -47,8 +47,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--docs", type=Path, default=REPO / "docs" / "benchmarks.md",
                         help="Markdown file whose results block is replaced (default docs/benchmarks.md)")
     parser.add_argument("--no-docs", action="store_true", help="print the table only")
-    parser.add_argument("--budget", type=float, default=900.0,
-                        help="seconds the whole run should take (default 900; 0: no limit); build "
+    parser.add_argument("--budget", type=float, default=960.0,
+                        help="seconds the whole run should take (default 960; 0: no limit); build "
                              "runs (or whole sizes) that would not fit are skipped and say so")
     parser.add_argument("--profile", action="store_true",
                         help="also profile our side with pyinstrument/py-spy into WORKDIR/profiles")
