@@ -34,6 +34,8 @@ def test_make_bench_at_a_tiny_size_prints_a_table_with_ratios(tmp_path: Path) ->
     assert "Ratio" in header and "Baseline" in header
     cold = next(line for line in result.stdout.splitlines() if "5 articles, cold" in line)
     assert "bare Pelican" in cold and "×" in cold.split("bare Pelican", 1)[1]
+    # The peak-memory row says whose peak it may be (wait4 counts the children).
+    assert "its children (ours: Pagefind" in result.stdout
     assert report.BEGIN in docs.read_text("utf-8")
 
 
