@@ -11,7 +11,8 @@ a miss, a 304, a 404, a foreign origin, HEAD — goes to the Flask app unchanged
 
 If the application's request hooks are not the ones this layer reproduces (a new
 ``before_request`` or ``after_request`` was added), it steps aside for every request, so a new
-hook can never be skipped by accident.
+hook can never be skipped by accident. The hooks are read once, at the first request: Flask
+refuses to register one after that, so they cannot change later.
 """
 
 from __future__ import annotations
@@ -44,9 +45,12 @@ class FastThreadReads:
     def __init__(self, app: Flask, inner: WSGIApp) -> None:
         self.app = app
         self.inner = inner
+        self._hooks_known: bool | None = None  # read at the first request (see the module)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        answer = self.answer(environ) if hooks_are_known(self.app) else None
+        if self._hooks_known is None:
+            self._hooks_known = hooks_are_known(self.app)
+        answer = self.answer(environ) if self._hooks_known else None
         if answer is None:
             return self.inner(environ, start_response)
         headers, body = answer
