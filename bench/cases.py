@@ -1,8 +1,8 @@
 """Case blocks and social embeds for the synthetic articles, in the plugin's own syntax.
 
-Cases are fenced ``case`` blocks (see ``engagement/embeds/cases.py``); an embed is a post URL on a
-line of its own. Every embed URL gets an entry in ``content/embeds.json``, the snapshot the build
-reads instead of the network, so a benchmark build is offline and deterministic.
+Cases are fenced ``case`` blocks (see ``pelican/plugins/engagement/cases/blocks.py``); an embed is a
+post URL on a line of its own. Every embed URL gets an entry in ``content/embeds.json``, the snapshot
+the build reads instead of the network, so a benchmark build is offline and deterministic.
 """
 
 from __future__ import annotations

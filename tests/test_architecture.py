@@ -1,4 +1,4 @@
-"""docs/architecture.md's package map and the package's folders agree (the issue-11 promise)."""
+"""docs/architecture.md's package map, the README's layout block and the package's folders agree."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "plugins" / "pelican" / "plugins" / "engagement"
 DOC = REPO / "docs" / "architecture.md"
+README = REPO / "README.md"
 OUTSIDE = {"plugins", "docs", "tests", "bench", "theme", "content"}
 
 
@@ -50,6 +51,38 @@ def test_every_module_is_in_the_map() -> None:
 def test_every_module_in_the_map_exists() -> None:
     documented = {m for m in _documented_modules() if not m.endswith("/__init__.py")}
     assert sorted(documented - _package_modules()) == []
+
+
+def _readme_layout_plugin_paths() -> str:
+    """What the README's layout block lists under the plugin's folder: the path column of its lines."""
+    text = README.read_text("utf-8")
+    block = text[text.index("## Layout"):]
+    block = block[block.index("```\n") + 4:]
+    block = block[:block.index("```")]
+    lines = block.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("plugins/pelican/plugins/engagement/"))
+    plugin: list[str] = []
+    for line in lines[start + 1:]:
+        if not line.startswith("  "):
+            break
+        plugin.append(re.split(r"\s{2,}", line.strip())[0])  # "cases/   what it holds" -> "cases/"
+    return "\n".join(plugin)
+
+
+def test_readme_layout_names_every_folder_of_the_package() -> None:
+    # The README's layout block is the newcomer's first map: a folder missing there (or a module
+    # named there that became a folder) sends them looking in the wrong place.
+    paths = _readme_layout_plugin_paths()
+    folders = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__")
+    named = set(re.findall(r"(\w+)/", paths))
+    assert [name for name in folders if name not in named] == []
+    assert sorted(named - set(folders)) == []
+
+
+def test_readme_layout_modules_exist() -> None:
+    modules = set(re.findall(r"(\w+\.py)", _readme_layout_plugin_paths()))
+    assert modules  # settings/, net.py, markup.py
+    assert sorted(name for name in modules if not (PACKAGE / name).is_file()) == []
 
 
 def test_namespace_folders_have_no_init() -> None:
