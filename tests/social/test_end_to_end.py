@@ -165,3 +165,17 @@ def test_a_post_deleted_upstream_takes_its_replies_along(site, standin) -> None:
     page = site.page()
     assert "Ivan" not in page.get_text()
     assert [a.get_text() for a in page.select(".h-entry a.u-syndication")] == ["Mastodon"]
+
+
+def test_a_post_only_token_is_refused_once_a_run_not_once_a_post(site, standin) -> None:
+    """The README's count (3 Mastodon calls a post): the instance refuses a write:statuses token for
+    reading once, and the run reads every further post logged-out straight away."""
+    _syndicated(site, standin)
+    standin.statuses["555"] = {"id": "555"}
+    site.store.record_syndication(thread="2016/02/old-news/", platform="mastodon",
+                                  url=f"{standin.base}/@site/555", remote_id="555",
+                                  instance=standin.base, origin="named")
+    standin.requests.clear()
+    report = backfeed(site.config(), site.store)
+    assert (report.posts, report.failures) == (3, [])
+    assert standin.calls("/context") == 3  # the refused one, then each Mastodon post once

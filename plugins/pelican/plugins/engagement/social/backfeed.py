@@ -69,6 +69,7 @@ class Backfeed:
         self.avatar_folder = avatars_dir(config.pelican, self.settings)
         self.report = BackfeedReport()
         self._blocked: dict[str, frozenset[str]] = {}
+        self._mastodon: dict[str, mastodon.MastodonClient] = {}
 
     # --- one post --------------------------------------------------------------------------------
 
@@ -94,8 +95,7 @@ class Backfeed:
     def _read(self, syndication: Syndication) -> Conversation:
         if syndication.platform == "mastodon":
             instance = syndication.instance or self.settings.MASTODON_INSTANCE
-            own = instance.rstrip("/") == self.settings.MASTODON_INSTANCE.rstrip("/")
-            client = mastodon.MastodonClient(self.api, instance, self.settings.MASTODON_TOKEN if own else "")
+            client = self._mastodon_client(instance)
             blocked = self._blocks(f"mastodon:{instance}", client.blocked_accounts)
             return client.conversation(syndication.remote_id, blocked=blocked)
         client_b = bluesky.BlueskyClient(self.api, pds=self.settings.BLUESKY_PDS,
@@ -103,6 +103,20 @@ class Backfeed:
         did = syndication.remote_id.removeprefix("at://").split("/")[0]
         blocked = self._blocks(f"bluesky:{did}", lambda: client_b.blocked_accounts(did))
         return client_b.conversation(syndication.remote_id, blocked=blocked)
+
+    def _mastodon_client(self, instance: str) -> mastodon.MastodonClient:
+        """One client per instance for the whole run, with our token only on our own instance.
+
+        Kept for the run because a client learns whether the instance accepts the token for reading:
+        a post-only token (``write:statuses``) is refused once, then every post of the run is read
+        logged-out, instead of one refused call per post (a rate-limited call each, on Mastodon).
+        """
+        key = instance.rstrip("/")
+        if key not in self._mastodon:
+            own = key == self.settings.MASTODON_INSTANCE.rstrip("/")
+            self._mastodon[key] = mastodon.MastodonClient(
+                self.api, instance, self.settings.MASTODON_TOKEN if own else "")
+        return self._mastodon[key]
 
     def _blocks(self, key: str, read: Callable[[], frozenset[str]]) -> frozenset[str]:
         """Accounts blocked (or muted) by the posting account, read once per run; a failure to read
