@@ -57,3 +57,20 @@ def test_backfeed_reports_what_it_read(settings_file: Path, standin) -> None:
     result = runner.invoke(main, ["backfeed", "--settings", str(settings_file)])
     assert result.exit_code == 0, result.output
     assert "2 post(s) read" in result.output and "0 failed" in result.output
+
+
+def test_a_dry_run_that_finds_nothing_says_why(settings_file: Path, standin) -> None:
+    result = CliRunner().invoke(main, ["syndicate", "--dry-run", "--settings", str(settings_file)])
+    assert result.exit_code == 0, result.output
+    assert "0 post(s) would be made" in result.output
+    assert "within the last 7 day(s)" in result.output and "--thread" in result.output
+
+
+def test_a_dry_run_without_an_account_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("ENGAGEMENT_MASTODON_INSTANCE", "ENGAGEMENT_BLUESKY_HANDLE"):
+        monkeypatch.delenv(name, raising=False)
+    site = make_site(tmp_path)
+    result = CliRunner().invoke(main, ["syndicate", "--dry-run", "--thread", SETTINGS_FILE_THREAD,
+                                       "--settings", str(site.settings_file)])
+    assert result.exit_code == 0, result.output
+    assert "No account configured" in result.output and "0 post(s) would be made" in result.output

@@ -28,7 +28,7 @@ def syndicate_command(config: SiteConfig, dry_run: bool, threads: tuple[str, ...
     from pelican.plugins.engagement.social.articles import ArticlesError
     from pelican.plugins.engagement.social.syndicate import enabled_platforms, syndicate
 
-    if not enabled_platforms(config) and not dry_run:
+    if not enabled_platforms(config):
         click.echo("No account configured (ENGAGEMENT_MASTODON_INSTANCE, ENGAGEMENT_BLUESKY_HANDLE): "
                    "only posts named in the articles' metadata are recorded.")
     store = open_store(config)
@@ -49,11 +49,22 @@ def syndicate_command(config: SiteConfig, dry_run: bool, threads: tuple[str, ...
     if dry_run:
         click.echo(f"{report.count('would-post')} post(s) would be made, "
                    f"{report.count('would-record')} named post(s) recorded (dry run).")
+        if not report.count("would-post") and enabled_platforms(config) and not threads:
+            click.echo(_age_hint(config.engagement.SYNDICATE_MAX_AGE_DAYS))
     else:
         click.echo(f"{report.count('posted')} posted, {report.count('recorded')} named post(s) recorded, "
                    f"{report.count('failed')} failed; {report.calls} API call(s). {pages}".rstrip())
     if report.count("failed"):
         raise SystemExit(1)
+
+
+def _age_hint(max_age: int) -> str:
+    """Why a dry run found nothing to post: every article is posted already, or too old."""
+    hint = "Nothing new: an article already posted is not posted again"
+    if max_age:
+        hint += (f", and only articles dated within the last {max_age} day(s) are posted "
+                 "(ENGAGEMENT_SYNDICATE_MAX_AGE_DAYS); name an older one with --thread")
+    return hint + "."
 
 
 def _print_outcome(outcome: Any) -> None:
