@@ -302,9 +302,10 @@ class EngagementSettings:
     )
     MASTODON_TOKEN: str = _setting(
         "",
-        "Access token of the site's Mastodon account (scope write:statuses; add read:blocks and "
-        "read:mutes to have the backfeed skip people the account blocks or mutes). Only from the "
-        "environment: a settings file that sets it is refused.",
+        "Access token of the site's Mastodon account (scope write:statuses; add read:statuses to "
+        "read long threads in full, read:blocks and read:mutes to have the backfeed skip people the "
+        "account blocks or mutes). Only from the environment: a settings file that sets it is "
+        "refused.",
         env=True,
     )
     BLUESKY_HANDLE: str = _setting(
