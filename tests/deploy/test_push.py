@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pelican.plugins.engagement.deploy import DeployError
+from pelican.plugins.engagement.deploy import DeployError, rsync
 from pelican.plugins.engagement.deploy.caching import (
     IMMUTABLE,
     REVALIDATE,
@@ -53,6 +53,22 @@ def test_rsync_push_to_a_missing_parent_is_a_deploy_error(tmp_path: Path) -> Non
     output = output_folder(tmp_path)
     with pytest.raises(DeployError, match="rsync failed"):
         RsyncTarget(str(tmp_path / "no" / "such" / "place")).push(output, ["index.html"])
+
+
+@needs_rsync
+def test_rsync_push_to_a_host_that_never_answers_gives_up(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A host that takes the connection and then says nothing fails the push (to be retried)
+    instead of holding the page worker and its lease for ever."""
+    output = output_folder(tmp_path)
+    silent = tmp_path / "silent-ssh"
+    silent.write_text("#!/bin/sh\nexec sleep 120\n", "utf-8")  # a remote shell that never speaks
+    silent.chmod(0o755)
+    monkeypatch.setenv("RSYNC_RSH", str(silent))
+    monkeypatch.setattr(rsync, "PUSH_IO_TIMEOUT", 1)
+
+    with pytest.raises(DeployError, match="rsync failed with exit status 30"):
+        RsyncTarget("deploy@web.example.org:/var/www/blog/").push(output, ["index.html"])
 
 
 def test_s3_push_sets_type_and_cache_control_and_deletes(tmp_path: Path,

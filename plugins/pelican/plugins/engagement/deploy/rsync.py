@@ -6,6 +6,11 @@ it): ``--checksum`` because Pelican rewrites every file (new modification times)
 files after an approval is the same command restricted to a list (``--files-from``); paths that
 the update removed are in the list too, and ``--delete-missing-args`` deletes them on the target.
 SSH options (port, key) come from the usual places (``~/.ssh/config``, ``RSYNC_RSH``).
+
+A push runs in the background of a moderating process or the page worker, holding the ``pages``
+lease: a host that accepts the connection and then says nothing must not hold it for ever, so a
+push gives up after :data:`PUSH_IO_TIMEOUT` seconds without any data moving (rsync's
+``--timeout``) and is retried with back-off like any other failure.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from pathlib import Path
 from pelican.plugins.engagement.deploy.errors import DeployError
 
 _COMMON = ["--recursive", "--links", "--checksum", "--compress", "--chmod=D755,F644"]
+#: Seconds a push may go without data moving before rsync gives up (a hung SSH host).
+PUSH_IO_TIMEOUT = 60
 
 
 def find_tool(name: str) -> str | None:
@@ -60,7 +67,7 @@ class RsyncTarget:
             files.write("\n".join(listed) + "\n")
             files.flush()
             self._run(["rsync", *_COMMON, f"--files-from={files.name}", "--delete-missing-args",
-                       str(output).rstrip("/") + "/", self.destination])
+                       f"--timeout={PUSH_IO_TIMEOUT}", str(output).rstrip("/") + "/", self.destination])
 
     @staticmethod
     def _run(command: list[str]) -> None:
