@@ -17,7 +17,8 @@ from pelican.plugins.engagement.settings import SiteConfig
 @click.option("--dry-run", is_flag=True, help="Say what would be copied and deleted; change nothing.")
 @click.option("--pending", is_flag=True,
               help="List the changed files still waiting to be pushed after moderation actions.")
-@click.option("--retry", is_flag=True, help="Push the waiting changed files now.")
+@click.option("--retry", is_flag=True,
+              help="Push the waiting changed files now (with --dry-run: list them, push nothing).")
 @click.option("--changed-since", "since", metavar="BUILD_ID", default=None,
               help="Push only what differs from that build (ids: output/engagement/build.json).")
 @with_site
@@ -27,7 +28,7 @@ def deploy_command(config: SiteConfig, output: Path | None, dry_run: bool, pendi
     or s3://bucket/prefix (boto3; ENGAGEMENT_DEPLOY_S3_ENDPOINT_URL for S3-compatible stores).
     """
     if pending or retry:
-        _pending(config, retry)
+        _pending(config, retry and not dry_run)  # --retry --dry-run lists what it would push
         return
     output = output or config.output_path
     try:
