@@ -16,9 +16,10 @@ from pelican.plugins.engagement import deploy
 from pelican.plugins.engagement.cli import main
 from pelican.plugins.engagement.deploy import publisher
 from pelican.plugins.engagement.moderation.actions import moderate, moderate_many
+from pelican.plugins.engagement.store import Store
 
 from tests.comments.helpers import Site, make_site, thread_key, tree_bytes
-from tests.support.s3 import s3_standin
+from tests.support.s3 import S3StandIn, s3_standin
 from tests.support.sites import REPO, THEME
 
 pytestmark = pytest.mark.skipif(shutil.which("rsync") is None, reason="needs rsync (CI installs it)")
@@ -46,10 +47,26 @@ def changed_between(before: dict[str, bytes], after: dict[str, bytes]) -> set[st
     return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
 
 
-def test_approval_pushes_exactly_the_changed_files(store_url: str, tmp_path: Path) -> None:
+def record_pushes(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Every list of paths the publisher hands to the target (rsync's --files-from list, the S3
+    target's PUTs and deletes), so a test can say no other file was uploaded."""
+    pushes: list[list[str]] = []
+    real_push = publisher.push
+
+    def recording_push(output: Path, settings: object, paths: list[str]) -> None:
+        pushes.append(sorted(paths))
+        real_push(output, settings, paths)
+
+    monkeypatch.setattr(publisher, "push", recording_push)
+    return pushes
+
+
+def test_approval_pushes_exactly_the_changed_files(store_url: str, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     site, www = approved_site(tmp_path, store_url)
     waiting = site.comment("first-post", "Approve me", minutes=3, status="pending")
     before = site_files(www)
+    pushes = record_pushes(monkeypatch)
 
     outcome = moderate(site.config(), site.store, waiting.id, "approve", actor="test")
     assert publisher.settle(30)
@@ -60,6 +77,7 @@ def test_approval_pushes_exactly_the_changed_files(store_url: str, tmp_path: Pat
     assert {"2024/01/first-post/index.html", "index.html",
             "feeds/comments/2024/01/first-post.atom.xml"} <= changed
     assert "2024/02/second-post/index.html" not in changed
+    assert pushes == [sorted(changed)]  # one push, and no file sent that did not change
     assert "queued for" in outcome.rebuild
     assert site.store.pending_jobs() == []
     site.store.close()
@@ -87,10 +105,10 @@ def test_bulk_approval_is_one_push(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     site.store.close()
 
 
-def test_a_target_down_for_a_while_ends_up_identical(tmp_path: Path) -> None:
+def test_a_target_down_for_a_while_ends_up_identical(store_url: str, tmp_path: Path) -> None:
     host = tmp_path / "host"
     host.mkdir()
-    site, _ = approved_site(tmp_path, ENGAGEMENT_DEPLOY_TARGET=str(host / "www"))
+    site, _ = approved_site(tmp_path, store_url, ENGAGEMENT_DEPLOY_TARGET=str(host / "www"))
     config = site.config()
     host.rename(tmp_path / "host-down")  # rsync cannot reach the destination: every push fails
     waiting = site.comment("first-post", "Approve me", minutes=3, status="pending")
@@ -105,11 +123,28 @@ def test_a_target_down_for_a_while_ends_up_identical(tmp_path: Path) -> None:
     assert "2024/01/first-post/index.html" in listed.output and "rsync failed" in listed.output
 
     (tmp_path / "host-down").rename(host)  # the target is back
+    before = site_files(host / "www")
+    rehearsed = CliRunner().invoke(main, ["deploy", "--retry", "--dry-run",
+                                          "--settings", str(settings_file(site))])
+    assert rehearsed.exit_code == 0 and "2024/01/first-post/index.html" in rehearsed.output
+    assert site_files(host / "www") == before and len(site.store.pending_jobs("push")) == 1
     retried = CliRunner().invoke(main, ["deploy", "--retry", "--settings", str(settings_file(site))])
 
     assert retried.exit_code == 0, retried.output
     assert site.store.pending_jobs() == []
     assert site_files(host / "www") == site_files(config.output_path)
+    park_drainer(site)
+    site.store.close()
+
+
+def park_drainer(site: Site) -> None:
+    """Wake the background pusher once more, so it finds nothing waiting and sleeps until kicked.
+
+    Left in its back-off after a failed push it would wake after the test, on a store that is gone
+    (a PostgreSQL test schema is dropped).
+    """
+    publisher.kick(site.config(), site.store)
+    assert publisher.settle(30)
 
 
 def settings_file(site: Site) -> Path:
@@ -124,20 +159,61 @@ def settings_file(site: Site) -> Path:
     return path
 
 
-def test_approval_reaches_an_s3_target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def bucket_files(s3: S3StandIn) -> dict[str, bytes]:
+    """The bucket's objects as a site's files (without the build's own record)."""
+    served = {key: item["body"] for key, item in s3.objects("site").items()}
+    served.pop("engagement/build.json", None)
+    return served
+
+
+def s3_site(tmp_path: Path, s3: S3StandIn, store_url: str | None = None) -> Site:
+    """A built site deploying to the stand-in's bucket, deployed there in full."""
+    site = make_site(tmp_path, store_url, ENGAGEMENT_DEPLOY_ON_APPROVE=True,
+                     ENGAGEMENT_DEPLOY_TARGET="s3://site", ENGAGEMENT_DEPLOY_S3_ENDPOINT_URL=s3.url)
+    deploy.deploy_all(site.build(), site.config().engagement)
+    return site
+
+
+def test_approval_reaches_an_s3_target(store_url: str, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
     with s3_standin(monkeypatch) as s3:
-        site = make_site(tmp_path, ENGAGEMENT_DEPLOY_ON_APPROVE=True, ENGAGEMENT_DEPLOY_TARGET="s3://site",
-                         ENGAGEMENT_DEPLOY_S3_ENDPOINT_URL=s3.url)
-        output = site.build()
-        deploy.deploy_all(output, site.config().engagement)
+        site = s3_site(tmp_path, s3, store_url)
         waiting = site.comment("first-post", "Approve me", minutes=3, status="pending")
+        before = bucket_files(s3)
+        pushes = record_pushes(monkeypatch)
 
         moderate(site.config(), site.store, waiting.id, "approve", actor="test")
         assert publisher.settle(30)
 
-        served = {key: item["body"] for key, item in s3.objects("site").items()}
-    served.pop("engagement/build.json")
+        served = bucket_files(s3)
     assert served == site_files(site.build(tmp_path / "fresh"))
+    assert pushes == [sorted(changed_between(before, served))]  # nothing else was uploaded
+    site.store.close()
+
+
+def test_an_s3_target_refusing_for_a_while_ends_up_identical(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    with s3_standin(monkeypatch) as s3:
+        site = s3_site(tmp_path, s3)
+        config = site.config()
+        waiting = site.comment("first-post", "Approve me", minutes=3, status="pending")
+        s3.stop()  # the store refuses connections
+        try:
+            outcome = moderate(config, site.store, waiting.id, "approve", actor="test")
+            publisher.settle(30)
+        finally:
+            s3.start()  # back, with the objects it held (moto keeps them in this process)
+
+        assert "Pages updated" in outcome.rebuild
+        [job] = site.store.pending_jobs("push")
+        assert job.attempts == 1 and "s3://site/" in (job.last_error or "")
+        result = publisher.push_due(config, site.store, waiting_too=True)  # engagement deploy --retry
+
+        assert result.error == "" and site.store.pending_jobs() == []
+        served = bucket_files(s3)
+        park_drainer(site)
+    assert served == site_files(config.output_path)
+    site.store.close()
 
 
 def test_two_workers_update_a_burst_of_approvals_once(store_url: str, tmp_path: Path,
@@ -163,18 +239,22 @@ def test_two_workers_update_a_burst_of_approvals_once(store_url: str, tmp_path: 
 
     monkeypatch.setattr(rebuild, "rebuild_threads", counted)
 
-    def work(holder: str) -> None:
+    def work(holder: str, store: Store) -> None:
         for _ in range(200):  # bounded: about 10 s at most
-            publisher.work_once(config, site.store, holder)
-            if not site.store.pending_jobs():
+            publisher.work_once(config, store, holder)
+            if not store.pending_jobs():
                 return
             threading.Event().wait(0.05)
 
-    workers = [threading.Thread(target=work, args=(name,)) for name in ("worker-a", "worker-b")]
+    # Each worker with its own connections to the store, as two `engagement worker` processes.
+    stores = {name: Store.open(site.database_url) for name in ("worker-a", "worker-b")}
+    workers = [threading.Thread(target=work, args=item) for item in stores.items()]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
+    for store in stores.values():
+        store.close()
 
     assert calls == [[thread_key("first-post")]]  # twenty approvals, one page update
     assert site.store.pending_jobs() == []
