@@ -143,3 +143,19 @@ def test_old_rate_events_are_pruned(endpoint: Endpoint) -> None:
         scopes = set(conn.execute(select(rate_events.c.scope)).scalars())
         assert conn.execute(select(func.count()).select_from(rate_events)).scalar_one() == 2
     assert "old-scope" not in scopes
+
+
+def test_page_jobs_finished_a_week_ago_are_pruned(endpoint: Endpoint) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from pelican.plugins.engagement.store.schema import page_jobs
+    from sqlalchemy import select
+
+    old, recent, waiting = (endpoint.store.add_job("push", [f"{n}/index.html"]) for n in range(3))
+    endpoint.store.finish_jobs([old, recent])
+    with endpoint.store.write() as conn:
+        conn.execute(page_jobs.update().where(page_jobs.c.id == old)
+                     .values(done_at=datetime.now(UTC) - timedelta(days=8)))
+    post(endpoint)  # the first request of the hour does the housekeeping
+    with endpoint.store.read() as conn:
+        assert set(conn.execute(select(page_jobs.c.id)).scalars()) == {recent, waiting}

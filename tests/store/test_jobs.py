@@ -72,3 +72,14 @@ def test_workers_racing_for_the_lease_give_it_to_one(store_url: str, expired: bo
         for opened in stores:
             opened.close()
     assert len(winners) == 1
+
+
+def test_pruning_deletes_only_jobs_finished_long_enough_ago(store: Store) -> None:
+    finished, waiting = store.add_job("push", ["index.html"]), store.add_job("push", ["a/index.html"])
+    store.retry_jobs([waiting], "the target refused", timedelta(minutes=5))
+    store.finish_jobs([finished])
+
+    assert store.prune_page_jobs() == 0  # finished just now: kept for a week
+    assert store.prune_page_jobs(older_than_seconds=-60) == 1  # as if a week had passed
+    assert [job.id for job in store.pending_jobs()] == [waiting]  # never an unfinished one
+    assert store.finish_jobs([finished]) == 0

@@ -163,8 +163,8 @@ RATE_EVENTS_KEPT = 86400
 
 
 class StorePruner:
-    """Deletes old rate-limit events and expired idempotency keys now and then, so both tables stay
-    as small as their windows need.
+    """Deletes old rate-limit events, expired idempotency keys and page jobs finished a week ago now
+    and then, so those tables stay as small as their windows need.
 
     One per application; the first request after each interval does the work (no timer thread, so
     it behaves the same under the development server and gunicorn, and needs no ``engagement
@@ -185,3 +185,4 @@ class StorePruner:
             self._due = now + self.every
         store.prune_rate_events(keep_seconds)
         store.prune_idempotency_keys()
+        store.prune_page_jobs()

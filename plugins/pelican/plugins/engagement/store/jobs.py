@@ -21,6 +21,8 @@ from pelican.plugins.engagement.store.records import StoreError, aware, utcnow
 from pelican.plugins.engagement.store.schema import leases, page_jobs
 
 JOB_KINDS = ("refresh", "push")
+#: Finished jobs are kept this long (what was pushed when, for a look back), then deleted.
+KEEP_FINISHED_SECONDS = 7 * 86400
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,17 @@ class PageJobs(StoreBase):
             conn.execute(page_jobs.update().where(page_jobs.c.id.in_(ids))
                          .values(attempts=page_jobs.c.attempts + 1, last_error=error[:2000],
                                  next_attempt_at=utcnow() + delay))
+
+    def prune_page_jobs(self, older_than_seconds: float = KEEP_FINISHED_SECONDS) -> int:
+        """Delete jobs finished longer ago than that; unfinished ones stay, however old.
+
+        Every approval that changes pages adds a job, and nothing reads a finished one: without
+        this the table would only grow. The endpoint's hourly housekeeping calls it.
+        """
+        cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+        with self.write() as conn:
+            return conn.execute(page_jobs.delete().where(page_jobs.c.done_at.is_not(None),
+                                                         page_jobs.c.done_at <= cutoff)).rowcount
 
     def take_lease(self, name: str, holder: str, seconds: float) -> bool:
         """Hold lease ``name`` for ``seconds`` if it is free, expired or already ours.
