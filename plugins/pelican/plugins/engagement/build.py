@@ -64,3 +64,8 @@ def add_template_fallback(generator: Any) -> None:
 
     # Case and embed cards draw the same monogram avatars as the comments (`name|monogram`).
     generator.env.filters.setdefault("monogram", monogram)
+    from pelican.plugins.engagement.cases.marks import mark_id, sprite
+
+    # Platform marks: a card refers to its mark's <symbol>; a page carries each symbol once.
+    generator.env.filters.setdefault("mark_id", mark_id)
+    generator.env.filters.setdefault("mark_sprite", sprite)

@@ -23,6 +23,7 @@ from pelican.plugins.engagement.cases.blocks import Case
 from pelican.plugins.engagement.cases.goal import Goal
 from pelican.plugins.engagement.cases.images import dimensions, site_image
 from pelican.plugins.engagement.cases.library import Library
+from pelican.plugins.engagement.cases.marks import with_sprite
 from pelican.plugins.engagement.cases.markdown_ext import (
     CARDS_KEY,
     CASE_SLOT,
@@ -139,6 +140,7 @@ def render_content(content: Any, generator: Any, books: Library, templates: Temp
         card = templates["embed"].render({**context, "card": books.card(ref.url, ref.source, ref.line)})
         html = html.replace(slot_html(EMBED_SLOT, number), card)
         pieces.append(card)
+    html = with_sprite(html, pieces)
     if GALLERY_SLOT in html:
         overview = templates["gallery_article"].render({**context, "cases": cases})
         html = _GALLERY_SLOT.sub(lambda _match: overview, html)
