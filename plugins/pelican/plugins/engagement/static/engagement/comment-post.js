@@ -57,7 +57,8 @@
     }
   };
 
-  /* The monogram avatar, exactly as comments/monogram.py draws it for the static page. */
+  /* The monogram avatar, exactly as comments/monogram.py draws it for the static page (comments.css
+     draws it from the <li>'s data-initials and eg-hue-N). */
   const HUES = 8;
   const firstSign = (word) => Array.from(word).find((c) => /[\p{L}\p{N}]/u.test(c)) || "";
   const monogram = (name) => {
@@ -71,12 +72,11 @@
   };
 
   const pendingComment = (data) => {
-    const item = el("li", "h-cite p-comment eg-pending-comment");
-    if (data.id) item.id = `comment-${data.id}`;
     const name = data.author_name || "";
     const mono = monogram(name);
-    const avatar = item.appendChild(el("span", `eg-hue-${mono.hue}`, mono.initials));
-    avatar.setAttribute("aria-hidden", "true");
+    const item = el("li", `h-cite p-comment eg-hue-${mono.hue} eg-pending-comment`);
+    if (data.id) item.id = `comment-${data.id}`;
+    item.dataset.initials = mono.initials;
     const meta = item.appendChild(el("p"));
     const website = /^https?:\/\//i.test(data.author_url || "") ? data.author_url : "";
     const author = meta.appendChild(el(website ? "a" : "span", "p-author h-card", name));
