@@ -46,6 +46,11 @@ CONTENT_LISTS = ("articles", "translations", "drafts", "drafts_translations", "h
 # An element that wants the card script (a screenshot lightbox, a click-to-play video).
 _NEEDS_SCRIPT = re.compile(r"<[a-zA-Z][^<>]*\sdata-engagement-script[\s=>/]")
 _GALLERY_SLOT = re.compile(r'<div ' + GALLERY_SLOT + r'="\d+"></div>')
+# Cards showing pictures (a screenshot, an embed's images or video) need case-media.css.
+_SHOWS_MEDIA = re.compile(r'class="(?:case-shot|embed-media)[ "]')
+#: Where a content keeps the plugin stylesheets its cards need beyond cases.css (names, without .css);
+#: engagement/styles.html links them in the page's <head>.
+STYLESHEETS_KEY = "engagement_stylesheets"
 # A heading with an id (Markdown's toc extension gives every heading one): the section a case is in.
 _HEADING_ID = re.compile(r'<h[2-6][^>]*\sid="([^"]+)"')
 
@@ -123,6 +128,7 @@ def render_content(content: Any, generator: Any, books: Library, templates: Temp
     html = content._content
     if not cases and not embeds and GALLERY_SLOT not in html:
         setattr(content, CARDS_KEY, {})
+        setattr(content, STYLESHEETS_KEY, [])
         return
     templates = templates or Templates(generator)
     context = {**templates.context, "article": content}
@@ -141,13 +147,16 @@ def render_content(content: Any, generator: Any, books: Library, templates: Temp
         html = html.replace(slot_html(EMBED_SLOT, number), card)
         pieces.append(card)
     html = with_sprite(html, pieces)
+    stylesheets = ["case-media"] if any(_SHOWS_MEDIA.search(piece) for piece in pieces) else []
     if GALLERY_SLOT in html:
         overview = templates["gallery_article"].render({**context, "cases": cases})
         html = _GALLERY_SLOT.sub(lambda _match: overview, html)
+        stylesheets.append("case-list")
     if any(_NEEDS_SCRIPT.search(piece) for piece in pieces) or _NEEDS_SCRIPT.search(content._content):
         html += templates["case_script"].render(context)
     content._content = html
     setattr(content, CARDS_KEY, cards)
+    setattr(content, STYLESHEETS_KEY, stylesheets)
 
 
 def render_generator(generator: Any) -> None:

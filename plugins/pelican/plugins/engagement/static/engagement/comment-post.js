@@ -46,7 +46,7 @@
   };
   const showError = (data, code) => {
     const field = data.field && form.elements[data.field];
-    const slot = data.field && form.querySelector(`[data-error-for="${data.field}"]`);
+    const slot = data.field && document.getElementById(`cf-${data.field}-error`);
     const message = data.error || `Your comment could not be sent (error ${code}). Please try again.`;
     if (field && slot && field.type !== "hidden") {
       slot.textContent = message;
@@ -171,7 +171,7 @@
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    form.querySelectorAll("[data-error-for]").forEach((slot) => { slot.textContent = ""; });
+    form.querySelectorAll(".eg-error").forEach((slot) => { slot.textContent = ""; });
     form.querySelectorAll("[aria-invalid]").forEach((field) => field.removeAttribute("aria-invalid"));
     if (!form.reportValidity()) return;
     /* The same text values the plain form sends; the endpoint reads both alike. */
