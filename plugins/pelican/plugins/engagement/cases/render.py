@@ -23,7 +23,6 @@ from pelican.plugins.engagement.cases.blocks import Case
 from pelican.plugins.engagement.cases.goal import Goal
 from pelican.plugins.engagement.cases.images import dimensions, site_image
 from pelican.plugins.engagement.cases.library import Library
-from pelican.plugins.engagement.cases.marks import with_sprite
 from pelican.plugins.engagement.cases.markdown_ext import (
     CARDS_KEY,
     CASE_SLOT,
@@ -33,6 +32,7 @@ from pelican.plugins.engagement.cases.markdown_ext import (
     GALLERY_SLOT,
     slot_html,
 )
+from pelican.plugins.engagement.cases.marks import with_sprite
 
 if TYPE_CHECKING:
     from jinja2 import Template
