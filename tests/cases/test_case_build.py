@@ -59,15 +59,36 @@ def test_case_renders_as_an_accessible_card(tmp_path: Path) -> None:
 def test_posts_show_avatar_name_handle_platform_and_time(tmp_path: Path) -> None:
     card = _card(build_site(tmp_path, _site(tmp_path)))
     customer, reply = card.select(".case-post")
-    avatar = customer.select_one(".post-head > :first-child")
-    assert avatar.get_text() == "R"  # a monogram drawn locally
-    assert any(name.startswith("eg-hue-") for name in avatar["class"])
-    assert customer.select_one("svg.post-mark")["aria-hidden"] == "true"  # "on Twitter" is in the head
-    assert customer.select_one("blockquote.post-text").get_text() == "My flight was delayed."
+    head = customer.select_one(".post-head")
+    assert head["data-initials"] == "R"  # a monogram drawn locally (by CSS, from the head's attributes)
+    assert any(name.startswith("eg-hue-") for name in head["class"])
+    assert customer.select_one(".post-head > svg")["aria-hidden"] == "true"  # "on Twitter" is in the head
+    assert customer.select_one("blockquote.e-content").get_text() == "My flight was delayed."
     assert customer.select_one("time.dt-published")["datetime"] == "2016-02-01T09:00:00"
     assert reply.select_one(".post-head > span > b").get_text() == "JetBlue"
-    assert reply.select_one(".post-head > :first-child").get_text() == "J"
+    assert reply.select_one(".post-head")["data-initials"] == "J"
     assert reply.select_one("time")["datetime"] == "2016-02-01T09:12:00"
+
+
+def test_platform_marks_are_drawn_once_per_page(tmp_path: Path) -> None:
+    output = build_site(tmp_path, _site(tmp_path))
+    page = BeautifulSoup((output / "2024/01/story/index.html").read_text("utf-8"), "html.parser")
+    uses = [use["href"] for use in page.select(".post-head > svg > use")]
+    assert uses == ["#eg-mark-x", "#eg-mark-x"]  # the customer's post and the brand's reply
+    (sprite,) = page.select("svg.eg-marks")
+    assert [symbol["id"] for symbol in sprite.select("symbol")] == ["eg-mark-x"]
+    assert sprite["aria-hidden"] == "true" and sprite.symbol.path["d"]
+    # The sprite comes before the first card, so a summary that keeps the card keeps its marks.
+    assert str(page).index('class="eg-marks"') < str(page).index('class="case-card')
+
+
+def test_only_the_stylesheets_a_page_needs_are_linked(tmp_path: Path) -> None:
+    with_shot = (build_site(tmp_path, _site(tmp_path)) / "2024/01/story/index.html").read_text("utf-8")
+    assert "/engagement/cases.css" in with_shot and "/engagement/case-media.css" in with_shot
+    plain = _site(tmp_path / "plain", "```case\nbrand: Acme\nverdict: beauty\n```\n")
+    page = (build_site(tmp_path / "plain", plain) / "2024/01/story/index.html").read_text("utf-8")
+    assert "/engagement/case-media.css" not in page and "/engagement/case-list.css" not in page
+    assert "eg-marks" not in page  # a summary card shows no mark
 
 
 def test_response_time_badge_is_graded_against_the_goal(tmp_path: Path) -> None:

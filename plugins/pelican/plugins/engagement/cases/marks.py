@@ -1,11 +1,11 @@
 """Platform marks: each platform's line icon drawn once per page, referenced by every post that shows it.
 
 A page of cards shows the same few marks again and again (two posts a case, twelve on an article
-with six cases). Each card therefore refers to its mark (``<svg class="post-mark"><use
-href="#eg-mark-x"/></svg>``, the template filter ``mark_id``) and the page carries each mark it
+with six cases). Each card therefore refers to its mark (``<svg><use href="#eg-mark-x"/></svg>``,
+the template filter ``mark_id``) and the page carries each mark it
 uses once, as a ``<symbol>`` in a sprite :func:`sprite` builds from the page's own HTML: before the
 first card of an article (so a summary that keeps the card keeps the sprite), after the grid of a
-gallery page. The drawings are 16×16 strokes styled by ``cases.css`` (``.post-mark``), shipped with
+gallery page. The drawings are 16×16 strokes styled by ``cases.css`` (``.post-head > svg``), shipped with
 the plugin: no third-party image.
 """
 

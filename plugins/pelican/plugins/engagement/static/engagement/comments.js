@@ -1,9 +1,10 @@
-/* Comments, what every reader of a thread needs: follow a permalink to a comment that moved to
-   another page or into folded replies, and reply in place (the per-comment "Reply" buttons are
-   added here: they only work with a script). Posting with fetch (the comment shown in place as
-   pending, errors by their field) is comment-post.js, loaded when the reader first touches the form
-   (most readers never do). Without scripts the form still works (plain POST, 303 back to
-   #comment-pending; "In reply to" picks the comment). No dependencies. */
+/* Comments, what every reader of a thread needs: follow a permalink into folded replies, and
+   reply in place (the per-comment "Reply" buttons are added here: they only work with a script).
+   Posting with fetch (the comment shown in place as pending, errors by their field) is
+   comment-post.js, loaded when the reader first touches the form (most readers never do). Without
+   scripts the form still works (plain POST, 303 back to #comment-pending; "In reply to" picks the
+   comment). A permalink to a comment that moved to another page of a long thread is
+   comment-index.js, linked by those pages only. No dependencies. */
 (() => {
   "use strict";
   const form = document.getElementById("comment-form");
@@ -18,16 +19,6 @@
     return node;
   };
 
-  /* Moved permalink: #comment-N is not on this page; the thread's index says where it is. */
-  const index = section && section.dataset.commentIndex;
-  const wanted = /^#comment-(\d+)$/.exec(location.hash);
-  if (index && wanted && !document.getElementById(wanted[0].slice(1))) {
-    fetch(index).then((r) => (r.ok ? r.json() : {})).then((pages) => {
-      if (pages[wanted[1]] && pages[wanted[1]] !== location.href.split("#")[0]) {
-        location.replace(pages[wanted[1]] + location.hash);
-      }
-    }).catch(() => {});
-  }
   /* A permalink into folded replies: unfold them (where the browser does not do it itself). */
   const unfold = () => {
     const target = location.hash.length > 1 && document.getElementById(location.hash.slice(1));
