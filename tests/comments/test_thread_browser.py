@@ -90,8 +90,8 @@ def test_every_comment_has_its_monogram_avatar(browser: Any, live_site: LiveSite
         assert f"eg-hue-{expected.hue}" in comment.get_attribute("class")
         # Drawn by CSS from those: the initials on the hue, in a circle, with empty alternative
         # text (the name is read once, in the meta line).
-        drawn = comment.evaluate("el => { const s = getComputedStyle(el, '::before');"
-                                 " return [s.content, s.backgroundColor, s.borderRadius, s.width, s.height]; }")
+        drawn = comment.evaluate("el => { const s = getComputedStyle(el, '::before'); return"
+                                 " [s.content, s.backgroundColor, s.borderRadius, s.width, s.height]; }")
         assert drawn[0] == f'"{expected.initials}" / ""'
         assert drawn[1] != "rgba(0, 0, 0, 0)" and drawn[2] == "50%"
         assert drawn[3] == drawn[4] and float(drawn[3].removesuffix("px")) >= 28  # a reply's is smaller
