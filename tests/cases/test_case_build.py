@@ -49,10 +49,10 @@ def _card(output: Path) -> BeautifulSoup:
 def test_case_renders_as_an_accessible_card(tmp_path: Path) -> None:
     card = _card(build_site(tmp_path, _site(tmp_path)))
     assert card["id"] == "case-jetblue" and "h-cite" in card["class"]
-    assert card.select_one(".case-badge time")["datetime"] == "PT12M"
-    assert card.select_one(".case-badge time").get_text() == "12 minutes"
-    turns = [li["class"][-1] for li in card.select(".case-exchange > li")]
-    assert turns == ["case-customer", "case-timing", "case-reply"]
+    assert card.select_one(".case-timing time")["datetime"] == "PT12M"
+    assert card.select_one(".case-timing time").get_text() == "12 minutes"
+    turns = [li["class"][1] for li in card.select(".case-exchange > li")]
+    assert turns == ["case-customer", "case-within", "case-reply"]  # the timing line carries its grade
     assert card.find(class_="p-author").get_text(" ", strip=True) == "Ryan @ryan"
 
 
@@ -93,13 +93,14 @@ def test_only_the_stylesheets_a_page_needs_are_linked(tmp_path: Path) -> None:
 
 def test_response_time_badge_is_graded_against_the_goal(tmp_path: Path) -> None:
     card = _card(build_site(tmp_path, _site(tmp_path)))
-    badge = card.select_one(".case-badge")
-    assert "case-within" in badge["class"]
+    line = card.select_one(".case-timing")
+    assert "case-within" in line["class"]
+    badge = line.select_one(":scope > span")
     assert badge.get_text(" ", strip=True) == "Replied in 12 minutes · within the 2-hour goal"
     late = _card(build_site(tmp_path / "late", _site(tmp_path / "late"), ENGAGEMENT_RESPONSE_GOAL="10 min",
                             ENGAGEMENT_RESPONSE_GOAL_SLACK=1))
-    assert "case-beyond" in late.select_one(".case-badge")["class"]
-    assert late.select_one(".case-grade").get_text() == "· over 1× the 10-minute goal"
+    assert "case-beyond" in late.select_one(".case-timing")["class"]
+    assert late.select_one(".case-timing > span > :last-child").get_text() == "· over 1× the 10-minute goal"
 
 
 def test_verdict_and_lesson_are_labelled(tmp_path: Path) -> None:
@@ -128,7 +129,7 @@ def test_case_without_quotes_is_a_summary_card_linking_to_its_section(tmp_path: 
             "lesson: Hold your temper.\n```\n")
     card = _card(build_site(tmp_path, _site(tmp_path, body)))
     assert "case-summary" in card["class"]
-    assert not card.select(".case-exchange, .case-shot, .case-badge")
+    assert not card.select(".case-exchange, .case-shot, .case-timing")
     assert card.get_text(" ", strip=True) == (
         "Beast Pigalle Boston Lesson Hold your temper. Read the story of Pigalle Boston")
     assert card.select_one(".case-story a")["href"] == "http://127.0.0.1:8000/2024/01/story/#pigalle-boston"

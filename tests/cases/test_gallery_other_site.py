@@ -36,7 +36,7 @@ def test_simple_theme_site_gets_cards_and_a_gallery(tmp_path: Path) -> None:
     output = _build(tmp_path)
     article = BeautifulSoup((output / "hello.html").read_text("utf-8"), "html.parser")
     card = article.find("figure", id="case-tesco")
-    assert card.select_one(".case-badge time")["datetime"] == "PT10M"
+    assert card.select_one(".case-timing time")["datetime"] == "PT10M"
     gallery = BeautifulSoup((output / "cases" / "index.html").read_text("utf-8"), "html.parser")
     assert gallery.find("li", class_="gallery-item")["data-brand"] == "Tesco"
     assert (output / "engagement" / "cases.css").is_file()
