@@ -3,7 +3,7 @@
 Drawn by the page itself (CSS, no image), so showing a face for every comment costs no request, and
 no e-mail hash ever leaves the site (Gravatar and friends would learn who reads and who comments).
 The same name always gets the same initials and colour, on every page and in every build, and
-``static/engagement/comments.js`` computes exactly the same for a reader's own pending comment
+``static/engagement/comment-post.js`` computes exactly the same for a reader's own pending comment
 (the two are kept in step by ``tests/comments/test_monogram.py``).
 """
 

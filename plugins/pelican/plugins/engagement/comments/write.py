@@ -54,7 +54,7 @@ def write_comment_pages(output: Path, article_file: str, thread: ThreadFragments
     """Pages 2… of a long thread, each the article's page with that page's comments in it.
 
     Pages that no longer exist (the thread shrank) are removed, and ``comments/index.json`` maps
-    every comment to its page so a permalink that moved still finds its comment (comments.js).
+    every comment to its page so a permalink that moved still finds its comment (comment-index.js).
     """
     folder = output / comments_base(thread.key)
     if thread.num_pages == 1:
