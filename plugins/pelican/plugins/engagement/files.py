@@ -22,6 +22,7 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 STDOUT = "-"
@@ -50,8 +51,26 @@ def write_file(path: Path | str, data: str | bytes, *, mode: int = 0o644, only_i
     target = Path(os.path.realpath(path))  # the file a symlink names, even a missing one
     if kind == "file" and only_if_changed and target.read_bytes() == payload:
         return False
-    _replace(target, payload, mode=mode, durable=durable)
+    _replace(target, (payload,), mode=mode, durable=durable)
     return True
+
+
+def write_chunks(path: Path | str, chunks: Iterable[bytes], *, mode: int = 0o644,
+                 durable: bool = False) -> None:
+    """Write the bytes ``chunks`` gives, in order, to ``path``, as :func:`write_file` writes.
+
+    For a file each chunk goes into the temporary file as it comes (a 90 MB export is never one
+    string in memory); the rename happens only after the last one, so an error while ``chunks``
+    is being read leaves the old file untouched. Standard output, a device or a pipe gets the
+    whole content at once, after the last chunk, so a failure midway writes nothing there either.
+    """
+    if str(path) == STDOUT:
+        _write_stdout(b"".join(chunks))
+        return
+    if _kind(path) == "stream":
+        _write_stream(path, b"".join(chunks))
+        return
+    _replace(Path(os.path.realpath(path)), chunks, mode=mode, durable=durable)
 
 
 def _kind(path: Path | str) -> str:
@@ -93,13 +112,14 @@ def _write_stream(target: Path | str, payload: bytes) -> None:
         os.close(fd)
 
 
-def _replace(target: Path, payload: bytes, *, mode: int, durable: bool) -> None:
+def _replace(target: Path, chunks: Iterable[bytes], *, mode: int, durable: bool) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), mode)
-            handle.write(payload)
+            for chunk in chunks:
+                handle.write(chunk)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())

@@ -10,12 +10,14 @@ other settings, a store that does not answer), become one through :func:`as_fail
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from pelican.plugins.engagement.settings import SettingsError, SiteConfig, load_site
-from pelican.plugins.engagement.store import Store
+
+if TYPE_CHECKING:
+    from pelican.plugins.engagement.store import Store
 
 settings_option = click.option(
     "--settings",
@@ -80,6 +82,10 @@ def load_config(settings_file: str) -> SiteConfig:
 
 
 def open_store(config: SiteConfig) -> Store:
+    # Imported here: SQLAlchemy and the store cost a short command about a quarter of a second,
+    # and `engagement export` reads the database without them (export_stream.py).
+    from pelican.plugins.engagement.store import Store
+
     return Store.open(config.database_url)
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import click
 
 from pelican.plugins.engagement.cli.common import CommandFailed, open_store, with_site
-from pelican.plugins.engagement.files import STDOUT, UnsuitableTarget, write_file
+from pelican.plugins.engagement.export_stream import write_export
+from pelican.plugins.engagement.files import STDOUT, UnsuitableTarget
 from pelican.plugins.engagement.settings import SiteConfig
 
 
@@ -23,10 +24,8 @@ from pelican.plugins.engagement.settings import SiteConfig
 @with_site
 def export_command(config: SiteConfig, output: str, public: bool) -> None:
     """Write every comment and mention (all states) as JSON."""
-    text, count = open_store(config).export_text(private=not public)
     try:
-        # A private backup (e-mail addresses) is readable by its owner only.
-        write_file(output, text, mode=0o644 if public else 0o600, durable=True)
+        count = write_export(config.database_url, output, private=not public)
     except UnsuitableTarget as error:
         raise CommandFailed(str(error)) from None
     if output != STDOUT:

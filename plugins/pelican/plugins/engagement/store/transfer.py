@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
+from pelican.plugins.engagement.export_stream import SYNDICATION_FIELDS, Export
 from pelican.plugins.engagement.store.base import StoreBase
-from pelican.plugins.engagement.store.export_sql import entry_lines
 from pelican.plugins.engagement.store.records import ENTRY_COLUMNS, Entry, StoreError, aware, utcnow
 from pelican.plugins.engagement.store.schema import entries, syndications
-
-#: What an export keeps of a syndication record (all of it is public: the post's address and id).
-SYNDICATION_FIELDS = ("thread", "platform", "url", "remote_id", "instance", "origin", "status")
 
 
 class Transfer(StoreBase):
@@ -28,24 +25,24 @@ class Transfer(StoreBase):
             return {**_header(private), "entries": list(_entry_records(conn, private)),
                     "syndications": _syndication_records(conn)}
 
-    def export_text(self, *, private: bool = True) -> tuple[str, int]:
-        """The export as JSON text, one entry per line (diffs stay readable); and how many entries.
+    @contextmanager
+    def export_stream(self, *, private: bool = True) -> Iterator[Export]:
+        """The export as bytes, encoded by the database, over one of the engine's connections.
 
-        ``engagement export`` writes this. SQLite and PostgreSQL encode each entry themselves
-        (:mod:`.export_sql`); elsewhere rows are read as plain tuples and encoded by the C encoder.
-        Either way no :class:`Entry` objects, no deep copies, no pure-Python indenting, which at
-        100,000 comments took seconds of CPU.
+        ``engagement export`` usually opens the database with its driver alone
+        (:mod:`pelican.plugins.engagement.export_stream`); this is the same stream for a store
+        opened here (just created or migrated, or a URL only SQLAlchemy reads).
         """
-        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-        names = [name for name in _FIELDS if private or name not in Entry.PRIVATE]
-        with self.read() as conn:
-            lines = entry_lines(conn, names)
-            if lines is None:
-                lines = [encode(record) for record in _entry_records(conn, private)]
-            posts = encode(_syndication_records(conn))
-        head = encode(_header(private))[:-1]
-        text = f'{head},\n"entries":[\n' + ",\n".join(lines) + f'\n],\n"syndications":{posts}}}\n'
-        return text, len(lines)
+        raw = self.engine.raw_connection()
+        try:
+            yield Export(raw.driver_connection, self.dialect, private=private)
+        finally:
+            raw.close()
+
+    def export_text(self, *, private: bool = True) -> tuple[str, int]:
+        """The export as JSON text, one entry per line (diffs stay readable); and how many entries."""
+        with self.export_stream(private=private) as export:
+            return export.text(), export.count
 
     def import_(self, document: dict[str, Any]) -> tuple[int, int]:
         """Load an export; entries whose uuid is already stored are skipped. (added, skipped)
