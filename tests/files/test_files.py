@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pelican.plugins.engagement.files import UnsuitableTarget, write_file
+from pelican.plugins.engagement.files import UnsuitableTarget, write_chunks, write_file
 
 from tests.support.fifo import FifoReader
 
@@ -144,3 +145,35 @@ def test_a_pipe_named_through_proc_fd_is_written_into() -> None:
         os.close(read_end)
         if write_end >= 0:
             os.close(write_end)
+
+
+def _chunks_then_failure() -> Iterator[bytes]:
+    yield b'{"entries":[\n'
+    yield b'{"id":1}'
+    raise ConnectionError("the database went away midway")
+
+
+def test_chunks_go_into_the_file_and_it_appears_only_complete(tmp_path: Path) -> None:
+    target = tmp_path / "backup.json"
+    write_chunks(target, iter([b"one ", b"two ", b"three"]), mode=0o600, durable=True)
+    assert target.read_bytes() == b"one two three"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_a_failure_between_chunks_leaves_the_old_file_and_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "backup.json"
+    target.write_text("the last good backup", "utf-8")
+    with pytest.raises(ConnectionError):
+        write_chunks(target, _chunks_then_failure(), durable=True)
+    assert target.read_text("utf-8") == "the last good backup"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backup.json"]
+
+
+def test_a_pipe_gets_no_half_of_the_chunks_when_they_fail(tmp_path: Path) -> None:
+    pipe = _fifo(tmp_path)
+    with pytest.raises(ConnectionError):  # raised before the pipe is opened: no reader needed
+        write_chunks(pipe, _chunks_then_failure())
+    reader = FifoReader(pipe)
+    reader.start()
+    write_chunks(pipe, iter([b"whole ", b"document"]))
+    assert reader.result() == b"whole document"

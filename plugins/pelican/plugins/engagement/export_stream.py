@@ -1,89 +1,47 @@
-"""``engagement export``: the whole store, encoded by the database, streamed by its driver into the file.
+"""``engagement export``: the whole store in one snapshot, streamed by the database driver into the file.
 
 At 100,000 comments the export is a 90 MB document, and an editor (or a nightly backup job) waits
-for it. SQLite's ``json_object`` and PostgreSQL's ``row_to_json`` encode each entry; the driver
-hands the lines over as bytes (a ``BLOB`` cast on SQLite, ``COPY … TO STDOUT`` on PostgreSQL), and
-they go into the file batch by batch: no Python object per column, no decoding and re-encoding, no
-90 MB string joined in memory. This module imports neither SQLAlchemy nor the store package (about
-a quarter of a second of a short command's start): :func:`connect` opens the database with its
-driver when the URL is a plain SQLite file or a PostgreSQL address and the schema is current;
-anything else (a store to create or migrate, another driver) goes through ``Store.open`` first.
+for it. The database encodes every entry (:mod:`.export_sql`) and the lines go into the file a
+block at a time (:func:`files.write_chunks`): no 90 MB string in memory. A big store is read in
+two halves at once over two connections that share one snapshot, so both cores encode.
 
-The document is the one :meth:`Transfer.export` describes, one entry per line: times as Python's
-``isoformat()`` of the UTC time writes them (``2024-01-01T09:30:00+00:00``, microseconds only when
-there are some), flags as ``true``/``false``, keys in :class:`Entry`'s order, compact separators
-on both databases, so ``engagement import`` reads either as it reads one encoded in Python.
+This module imports neither SQLAlchemy nor the store package (a quarter of a second of a short
+command's start): :func:`connect` opens the database with its driver when the URL is a plain
+SQLite file or a PostgreSQL address and the schema is current; anything else (a store to create
+or migrate, another driver) goes through ``Store.open`` first, then streams the same way.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import queue
 import sqlite3
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-#: The export's fields in :class:`~pelican.plugins.engagement.store.records.Entry`'s order, and
-#: those that stay out of a public export (``Entry.PRIVATE``); a test keeps both equal to Entry's.
-FIELDS = (
-    "id", "uuid", "thread", "parent_id", "kind", "status", "author_name", "author_email",
-    "author_url", "author_photo", "title", "blog_name", "source_url", "mention_type", "body_source",
-    "body_html", "created_at", "updated_at", "approved_at", "ip_hash", "notify", "verification",
-    "verify_attempts", "verify_error", "verified_at", "dedupe_key", "moderation_reason",
-    "spam_context", "by_author",
+from pelican.plugins.engagement.export_sql import (
+    entry_lines_sql,
+    field_names,
+    postgresql_blocks,
+    sqlite_blocks,
+    syndication_records,
 )
-PRIVATE = ("author_email", "ip_hash", "moderation_reason", "spam_context")
-TIMES = frozenset(("created_at", "updated_at", "approved_at", "verified_at"))
-FLAGS = frozenset(("notify", "by_author"))
-#: What an export keeps of a syndication record (all of it is public: the post's address and id).
-SYNDICATION_FIELDS = ("thread", "platform", "url", "remote_id", "instance", "origin", "status")
-#: The schema this module's queries read (``store.schema.SCHEMA_REVISION``; a test keeps them equal).
+
+#: The schema :mod:`.export_sql` reads (``store.schema.SCHEMA_REVISION``; a test keeps them equal).
 #: A database at another revision is opened through ``Store.open``, which migrates it.
 SCHEMA_REVISION = "0006"
-
-#: Entries per batch read from SQLite and per block written (about 1 MB of JSON).
-BATCH = 1000
+#: From how many ids (max - min) the export is read in two halves at once (:class:`Export`).
+SPLIT_AT = 20_000
+#: How long the SQLite export waits for the write lock that lines its two snapshots up.
+GUARD_WAIT_MS = 200
+#: How long a SQLite reader waits for a lock (as the store's engine: recovery, a checkpoint).
 BUSY_TIMEOUT_S = 30.0
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def field_names(private: bool) -> list[str]:
-    return [name for name in FIELDS if private or name not in PRIVATE]
-
-
-def _sqlite_value(name: str) -> str:
-    if name in FLAGS:
-        return f"CASE WHEN {name} THEN json('true') ELSE json('false') END"
-    if name in TIMES:
-        # Stored as "YYYY-MM-DD HH:MM:SS.ffffff" (SQLAlchemy's SQLite format), always UTC; NULL stays NULL.
-        return f"replace(replace({name}, '.000000', ''), ' ', 'T') || '+00:00'"
-    return name
-
-
-def _postgresql_value(name: str) -> str:
-    if name in TIMES:
-        whole, fraction = 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
-        return (f"to_char(({name} AT TIME ZONE 'UTC'), CASE WHEN date_trunc('second', {name}) = {name} "
-                f"THEN '{whole}' ELSE '{fraction}' END)")
-    return name
-
-
-def entry_lines_sql(dialect: str, names: Sequence[str]) -> str | None:
-    """The query giving one JSON text per entry in id order (bytes on SQLite), or None elsewhere.
-
-    ``names`` are ``entries`` columns (schema names, never user input). PostgreSQL's
-    ``row_to_json`` writes compact JSON (``json_build_object`` puts spaces around every colon and
-    comma: 10 % more bytes, and a third more of the server's time).
-    """
-    if dialect == "sqlite":
-        pairs = ", ".join(f"'{name}', {_sqlite_value(name)}" for name in names)
-        return f"SELECT CAST(json_object({pairs}) AS BLOB) FROM entries ORDER BY id"
-    if dialect == "postgresql":
-        columns = ", ".join(f"{_postgresql_value(name)} AS {name}" for name in names)
-        return f"SELECT row_to_json(e) FROM (SELECT {columns} FROM entries) AS e ORDER BY e.id"
-    return None
 
 
 class Export:
@@ -91,27 +49,42 @@ class Export:
 
     Iterating gives the document's bytes, block by block; ``count`` is the number of entries once
     it has been read. The connection must not be in a transaction; it is left out of one.
+
+    With ``reopen`` (a function opening another connection to the same database), a big store is
+    read in two halves at once, the second on a thread, over a second connection that sees the
+    same snapshot (:class:`_Snapshot`): encoding the JSON is the database's CPU work, and two cores
+    halve it. The second half waits in memory until the first is written.
     """
 
-    def __init__(self, connection: Any, dialect: str, *, private: bool) -> None:
+    def __init__(self, connection: Any, dialect: str, *, private: bool,
+                 reopen: Callable[[], Any] | None = None) -> None:
         if dialect not in ("sqlite", "postgresql"):
             raise ValueError(f"no streamed export for {dialect}")
         self.connection = connection
         self.dialect = dialect
         self.private = private
+        self.reopen = reopen
         self.count = 0
 
     def __iter__(self) -> Iterator[bytes]:
         header = {"format": "engagement-export", "version": 1,
                   "exported_at": datetime.now(UTC).isoformat(), "private": self.private}
-        sql = entry_lines_sql(self.dialect, field_names(self.private))
-        with _snapshot(self.connection, self.dialect):
-            posts = _encode(_syndications(self.connection, self.dialect))
+        names = field_names(self.private)
+        read = sqlite_blocks if self.dialect == "sqlite" else postgresql_blocks
+        with _Snapshot(self.connection, self.dialect, self.reopen) as snapshot:
+            posts = _encode(syndication_records(self.connection))
             yield (_encode(header)[:-1] + ',\n"entries":[\n').encode("utf-8")
-            blocks = (_sqlite_blocks if self.dialect == "sqlite" else _postgresql_blocks)(
-                self.connection, sql)
-            for n, (block, count) in enumerate(blocks):
-                yield b",\n" + block if n else block
+            if snapshot.helper is None:
+                parts: list[Iterable[tuple[bytes, int]]] = [
+                    read(self.connection, entry_lines_sql(self.dialect, names))]
+            else:
+                middle = snapshot.middle
+                snapshot.background = _Background(read(
+                    snapshot.helper, entry_lines_sql(self.dialect, names, f"WHERE id > {middle}")))
+                parts = [read(self.connection, entry_lines_sql(self.dialect, names, f"WHERE id <= {middle}")),
+                         snapshot.background]
+            for block, count in itertools.chain.from_iterable(parts):
+                yield b",\n" + block if self.count else block
                 self.count += count
         yield f'\n],\n"syndications":{posts}}}\n'.encode()
 
@@ -120,78 +93,146 @@ class Export:
         return b"".join(self).decode("utf-8")
 
 
-class _snapshot:
-    """A read-only transaction around the export: every row from one consistent snapshot."""
+class _Snapshot:
+    """A read-only transaction around the export: every row from one consistent snapshot.
 
-    def __init__(self, connection: Any, dialect: str) -> None:
+    A second connection (``reopen``, for a store of :data:`SPLIT_AT` ids or more) is given the
+    same snapshot: on PostgreSQL by ``pg_export_snapshot()`` / ``SET TRANSACTION SNAPSHOT`` (as
+    ``pg_dump --jobs`` does); on SQLite both read transactions start while a third connection
+    holds the write lock for a moment (``BEGIN IMMEDIATE``), so no commit can fall between them.
+    """
+
+    def __init__(self, connection: Any, dialect: str, reopen: Callable[[], Any] | None) -> None:
         self.connection = connection
         self.dialect = dialect
+        self.reopen = reopen
+        self.helper: Any = None
+        self.middle = 0
+        self.background: _Background | None = None
 
-    def __enter__(self) -> None:
+    def __enter__(self) -> _Snapshot:
         if self.dialect == "sqlite":
+            self._enter_sqlite()
+        else:
+            self._enter_postgresql()
+        return self
+
+    def _big(self, connection: Any) -> bool:
+        """Whether to read in two halves (and where they meet); the first read of the snapshot."""
+        low, high = connection.execute("SELECT min(id), max(id) FROM entries").fetchone()
+        self.middle = (low + high) // 2 if high is not None else 0
+        return self.reopen is not None and high is not None and high - low >= SPLIT_AT
+
+    def _enter_sqlite(self) -> None:
+        guard = self._sqlite_guard()
+        try:
             self.connection.execute("BEGIN")
-            return
-        self.connection.rollback()  # a pooled connection's ping may have opened one
-        for statement in (
-            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY",
-            "SET LOCAL client_encoding TO 'UTF8'",  # COPY hands over the server's bytes as they are
-            # Without statistics (a store just imported) the planner sorts the finished JSON, 90 MB
-            # spilled to disk; walking the primary key gives the rows in order with no sort.
-            "SET LOCAL enable_sort TO off",
-            # A big table makes the plan "expensive": compiling it costs more than it saves here.
-            "SET LOCAL jit TO off",
-        ):
-            self.connection.execute(statement)
+            if self._big(self.connection) and guard is not None:
+                helper = self.reopen()
+                try:
+                    helper.execute("BEGIN")
+                    helper.execute("SELECT min(id) FROM entries").fetchone()  # its snapshot starts here
+                except BaseException:
+                    helper.close()
+                    raise
+                self.helper = helper
+        except BaseException:
+            if self.connection.in_transaction:
+                self.connection.execute("ROLLBACK")
+            raise
+        finally:
+            if guard is not None:
+                guard.close()  # rolls its empty write transaction back: writers go on
+
+    def _sqlite_guard(self) -> sqlite3.Connection | None:
+        """A connection holding the write lock while the snapshots start; None: read in one part.
+
+        It waits at most :data:`GUARD_WAIT_MS` for the lock: a long write under way (or a file
+        this user may only read) means one part, as a plain reader would, never a wait for it.
+        """
+        if self.reopen is None:
+            return None
+        guard: sqlite3.Connection = self.reopen()
+        try:
+            guard.execute(f"PRAGMA busy_timeout={GUARD_WAIT_MS}")
+            guard.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error:
+            guard.close()
+            return None
+        return guard
+
+    def _enter_postgresql(self) -> None:
+        _begin_postgresql(self.connection)
+        if self._big(self.connection):
+            (token,) = self.connection.execute("SELECT pg_export_snapshot()").fetchone()
+            helper = self.reopen()
+            try:
+                _begin_postgresql(helper, token)
+            except BaseException:
+                helper.close()
+                self.connection.rollback()
+                raise
+            self.helper = helper
 
     def __exit__(self, *_exc: object) -> None:
-        if self.dialect == "sqlite":
-            self.connection.execute("ROLLBACK")
-        else:
-            self.connection.rollback()
+        if self.background is not None:
+            self.background.join()  # its connection is closed only once it is done with it
+        for connection in (self.connection, self.helper):
+            if connection is None:
+                continue
+            if self.dialect == "sqlite":
+                connection.execute("ROLLBACK")
+            else:
+                connection.rollback()
+        if self.helper is not None:
+            self.helper.close()
 
 
-def _sqlite_blocks(connection: sqlite3.Connection, sql: str) -> Iterator[tuple[bytes, int]]:
-    cursor = connection.execute(sql)
-    while rows := cursor.fetchmany(BATCH):
-        yield b",\n".join(line for (line,) in rows), len(rows)
+def _begin_postgresql(connection: Any, snapshot: str | None = None) -> None:
+    connection.rollback()  # a pooled connection's ping may have opened a transaction
+    statements = ["SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"]
+    if snapshot is not None:
+        statements.append(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+    statements += [
+        "SET LOCAL client_encoding TO 'UTF8'",  # COPY hands over the server's bytes as they are
+        # Without statistics (a store just imported) the planner sorts the finished JSON, 90 MB
+        # spilled to disk; walking the primary key gives the rows in order with no sort.
+        "SET LOCAL enable_sort TO off",
+        # A big table makes the plan "expensive": compiling it costs more than it saves here.
+        "SET LOCAL jit TO off",
+    ]
+    for statement in statements:
+        connection.execute(statement)
 
 
-def _postgresql_blocks(connection: Any, sql: str) -> Iterator[tuple[bytes, int]]:
-    """The lines through ``COPY … TO STDOUT``: the server's bytes, no per-row result objects.
+class _Background:
+    """Blocks read on a thread of their own, handed over in order (the export's second half).
 
-    CSV with a quote and a delimiter that never occur unescaped in JSON (\\x01, \\x02) passes each
-    line through untouched (text format would double every backslash); each line ends in a
-    newline, which JSON text never contains, so the lines are joined by replacing it.
+    The drivers let other threads run while the database works (``sqlite3_step``, a socket wait).
     """
-    copy = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
-    parts: list[bytes] = []
-    size = 0
-    with connection.cursor() as cursor, cursor.copy(copy) as rows:
-        for data in rows:
-            parts.append(bytes(data))
-            size += len(data)
-            if size >= BATCH * 1000:
-                yield _joined(parts)
-                parts, size = [], 0
-    if parts:
-        yield _joined(parts)
 
+    def __init__(self, blocks: Iterator[tuple[bytes, int]]) -> None:
+        self.queue: queue.SimpleQueue[tuple[bytes, int] | BaseException | None] = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._run, args=(blocks,), name="export", daemon=True)
+        self.thread.start()
 
-def _joined(parts: list[bytes]) -> tuple[bytes, int]:
-    lines = b"".join(parts)
-    return lines[:-1].replace(b"\n", b",\n"), lines.count(b"\n")
+    def _run(self, blocks: Iterator[tuple[bytes, int]]) -> None:
+        try:
+            for block in blocks:
+                self.queue.put(block)
+        except BaseException as error:  # raised again in the thread that writes the file
+            self.queue.put(error)
+        else:
+            self.queue.put(None)
 
+    def __iter__(self) -> Iterator[tuple[bytes, int]]:
+        while (item := self.queue.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
 
-def _syndications(connection: Any, dialect: str) -> list[dict[str, Any]]:
-    """Where articles were posted (Mastodon, Bluesky): a database-free build shows "Also on"."""
-    rows = connection.execute(f"SELECT {', '.join(SYNDICATION_FIELDS)}, created_at "
-                              "FROM syndications ORDER BY id").fetchall()
-    out = []
-    for *values, created in rows:
-        if isinstance(created, str):  # SQLite: the text SQLAlchemy stored, read back as it would
-            created = datetime.fromisoformat(created)
-        out.append({**dict(zip(SYNDICATION_FIELDS, values, strict=True)), "created_at": created.isoformat()})
-    return out
+    def join(self) -> None:
+        self.thread.join()
 
 
 def connect(url: str) -> tuple[Any, str] | None:
@@ -223,7 +264,10 @@ def _open_sqlite(url: str) -> tuple[sqlite3.Connection, str, type[Exception]] | 
     if not path or path == ":memory:" or "?" in path or "%" in path or not Path(path).is_file():
         return None
     # isolation_level=None: the transaction is ours (BEGIN … ROLLBACK), as in the store's engine.
-    return sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None), "sqlite", sqlite3.Error
+    # check_same_thread=False: the second half's connection is read on a thread (one at a time).
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                 check_same_thread=False)
+    return connection, "sqlite", sqlite3.Error
 
 
 def _open_postgresql(url: str) -> tuple[Any, str, type[Exception]] | None:
@@ -238,10 +282,22 @@ def _open_postgresql(url: str) -> tuple[Any, str, type[Exception]] | None:
         # The rest of the URL is a libpq URI, as SQLAlchemy hands it to psycopg (query: libpq options).
         return psycopg.connect("postgresql://" + url[len(prefix):]), "postgresql", psycopg.Error
     except psycopg.OperationalError as error:
-        from pelican.plugins.engagement.store import StoreError
+        raise _store_error(str(error).strip().splitlines()[0] if str(error).strip() else "") from None
 
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else "unknown reason"
-        raise StoreError(f"the comment store cannot be used: {reason}") from None
+
+def _store_error(reason: str) -> Exception:
+    """The CLI's one-line error for a store that cannot be read (as for SQLAlchemy's errors)."""
+    from pelican.plugins.engagement.store import StoreError
+
+    return StoreError(f"the comment store cannot be used: {reason or 'unknown reason'}")
+
+
+def _reopen(url: str) -> Any:
+    """Another connection to the store :func:`connect` opened (the export's second half)."""
+    opened = _open_sqlite(url) if url.startswith("sqlite:") else _open_postgresql(url)
+    if opened is None:  # the SQLite file went away since
+        raise _store_error("the database file is gone")
+    return opened[0]
 
 
 def write_export(url: str, output: str, *, private: bool) -> int:
@@ -256,7 +312,7 @@ def write_export(url: str, output: str, *, private: bool) -> int:
     if opened is not None:
         connection, dialect = opened
         try:
-            export = Export(connection, dialect, private=private)
+            export = Export(connection, dialect, private=private, reopen=lambda: _reopen(url))
             write_chunks(output, export, mode=mode, durable=True)
             return export.count
         finally:
@@ -270,3 +326,4 @@ def write_export(url: str, output: str, *, private: bool) -> int:
             return export.count
     finally:
         store.close()
+

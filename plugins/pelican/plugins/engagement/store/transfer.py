@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from pelican.plugins.engagement.export_stream import SYNDICATION_FIELDS, Export
+from pelican.plugins.engagement.export_sql import SYNDICATION_FIELDS
+from pelican.plugins.engagement.export_stream import Export
 from pelican.plugins.engagement.store.base import StoreBase
 from pelican.plugins.engagement.store.records import ENTRY_COLUMNS, Entry, StoreError, aware, utcnow
 from pelican.plugins.engagement.store.schema import entries, syndications
