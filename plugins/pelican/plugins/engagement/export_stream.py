@@ -2,8 +2,8 @@
 
 At 100,000 comments the export is a 90 MB document, and an editor (or a nightly backup job) waits
 for it. The database encodes every entry (:mod:`.export_sql`) and the lines go into the file a
-block at a time (:func:`files.write_chunks`): no 90 MB string in memory. A big store is read in
-two halves at once over two connections that share one snapshot, so both cores encode.
+block at a time (:func:`files.write_chunks`): no 90 MB string in memory. A big store on
+PostgreSQL is read in two halves at once over two connections that share one snapshot.
 
 This module imports neither SQLAlchemy nor the store package (a quarter of a second of a short
 command's start): :func:`connect` opens the database with its driver when the URL is a plain
@@ -34,10 +34,8 @@ from pelican.plugins.engagement.export_sql import (
 #: The schema :mod:`.export_sql` reads (``store.schema.SCHEMA_REVISION``; a test keeps them equal).
 #: A database at another revision is opened through ``Store.open``, which migrates it.
 SCHEMA_REVISION = "0006"
-#: From how many ids (max - min) the export is read in two halves at once (:class:`Export`).
+#: From how many ids (max - min) a PostgreSQL export is read in two halves at once (:class:`Export`).
 SPLIT_AT = 20_000
-#: How long the SQLite export waits for the write lock that lines its two snapshots up.
-GUARD_WAIT_MS = 200
 #: How long a SQLite reader waits for a lock (as the store's engine: recovery, a checkpoint).
 BUSY_TIMEOUT_S = 30.0
 
@@ -50,10 +48,10 @@ class Export:
     Iterating gives the document's bytes, block by block; ``count`` is the number of entries once
     it has been read. The connection must not be in a transaction; it is left out of one.
 
-    With ``reopen`` (a function opening another connection to the same database), a big store is
-    read in two halves at once, the second on a thread, over a second connection that sees the
-    same snapshot (:class:`_Snapshot`): encoding the JSON is the database's CPU work, and two cores
-    halve it. The second half waits in memory until the first is written.
+    With ``reopen`` (a function opening another connection to the same database), a big store on
+    PostgreSQL is read in two halves at once, the second on a thread, over a second connection
+    that sees the same snapshot (:class:`_Snapshot`): encoding the JSON is the server's CPU work,
+    and two server processes halve it. The second half waits in memory until the first is written.
     """
 
     def __init__(self, connection: Any, dialect: str, *, private: bool,
@@ -96,10 +94,10 @@ class Export:
 class _Snapshot:
     """A read-only transaction around the export: every row from one consistent snapshot.
 
-    A second connection (``reopen``, for a store of :data:`SPLIT_AT` ids or more) is given the
-    same snapshot: on PostgreSQL by ``pg_export_snapshot()`` / ``SET TRANSACTION SNAPSHOT`` (as
-    ``pg_dump --jobs`` does); on SQLite both read transactions start while a third connection
-    holds the write lock for a moment (``BEGIN IMMEDIATE``), so no commit can fall between them.
+    On PostgreSQL a second connection (``reopen``, for a store of :data:`SPLIT_AT` ids or more)
+    is given the same snapshot by ``pg_export_snapshot()`` / ``SET TRANSACTION SNAPSHOT``, as
+    ``pg_dump --jobs`` does. SQLite is read in one part: two threads encoding at once took twice
+    the CPU and more time than one (measured: SQLite's allocator serialises them on one mutex).
     """
 
     def __init__(self, connection: Any, dialect: str, reopen: Callable[[], Any] | None) -> None:
@@ -112,79 +110,33 @@ class _Snapshot:
 
     def __enter__(self) -> _Snapshot:
         if self.dialect == "sqlite":
-            self._enter_sqlite()
-        else:
-            self._enter_postgresql()
-        return self
-
-    def _big(self, connection: Any) -> bool:
-        """Whether to read in two halves (and where they meet); the first read of the snapshot."""
-        low, high = connection.execute("SELECT min(id), max(id) FROM entries").fetchone()
-        self.middle = (low + high) // 2 if high is not None else 0
-        return self.reopen is not None and high is not None and high - low >= SPLIT_AT
-
-    def _enter_sqlite(self) -> None:
-        guard = self._sqlite_guard()
-        try:
-            self.connection.execute("BEGIN")
-            if self._big(self.connection) and guard is not None:
-                helper = self.reopen()
-                try:
-                    helper.execute("BEGIN")
-                    helper.execute("SELECT min(id) FROM entries").fetchone()  # its snapshot starts here
-                except BaseException:
-                    helper.close()
-                    raise
-                self.helper = helper
-        except BaseException:
-            if self.connection.in_transaction:
-                self.connection.execute("ROLLBACK")
-            raise
-        finally:
-            if guard is not None:
-                guard.close()  # rolls its empty write transaction back: writers go on
-
-    def _sqlite_guard(self) -> sqlite3.Connection | None:
-        """A connection holding the write lock while the snapshots start; None: read in one part.
-
-        It waits at most :data:`GUARD_WAIT_MS` for the lock: a long write under way (or a file
-        this user may only read) means one part, as a plain reader would, never a wait for it.
-        """
-        if self.reopen is None:
-            return None
-        guard: sqlite3.Connection = self.reopen()
-        try:
-            guard.execute(f"PRAGMA busy_timeout={GUARD_WAIT_MS}")
-            guard.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error:
-            guard.close()
-            return None
-        return guard
-
-    def _enter_postgresql(self) -> None:
+            self.connection.execute("BEGIN")  # the snapshot starts at the first read, right after
+            return self
         _begin_postgresql(self.connection)
-        if self._big(self.connection):
-            (token,) = self.connection.execute("SELECT pg_export_snapshot()").fetchone()
-            helper = self.reopen()
-            try:
-                _begin_postgresql(helper, token)
-            except BaseException:
-                helper.close()
-                self.connection.rollback()
-                raise
-            self.helper = helper
+        low, high = self.connection.execute("SELECT min(id), max(id) FROM entries").fetchone()
+        if self.reopen is None or high is None or high - low < SPLIT_AT:
+            return self
+        self.middle = (low + high) // 2
+        (token,) = self.connection.execute("SELECT pg_export_snapshot()").fetchone()
+        helper = self.reopen()
+        try:
+            _begin_postgresql(helper, token)
+        except BaseException:
+            helper.close()
+            self.connection.rollback()
+            raise
+        self.helper = helper
+        return self
 
     def __exit__(self, *_exc: object) -> None:
         if self.background is not None:
             self.background.join()  # its connection is closed only once it is done with it
-        for connection in (self.connection, self.helper):
-            if connection is None:
-                continue
-            if self.dialect == "sqlite":
-                connection.execute("ROLLBACK")
-            else:
-                connection.rollback()
+        if self.dialect == "sqlite":
+            self.connection.execute("ROLLBACK")
+            return
+        self.connection.rollback()
         if self.helper is not None:
+            self.helper.rollback()
             self.helper.close()
 
 
@@ -264,10 +216,7 @@ def _open_sqlite(url: str) -> tuple[sqlite3.Connection, str, type[Exception]] | 
     if not path or path == ":memory:" or "?" in path or "%" in path or not Path(path).is_file():
         return None
     # isolation_level=None: the transaction is ours (BEGIN … ROLLBACK), as in the store's engine.
-    # check_same_thread=False: the second half's connection is read on a thread (one at a time).
-    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                                 check_same_thread=False)
-    return connection, "sqlite", sqlite3.Error
+    return sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None), "sqlite", sqlite3.Error
 
 
 def _open_postgresql(url: str) -> tuple[Any, str, type[Exception]] | None:
@@ -293,10 +242,9 @@ def _store_error(reason: str) -> Exception:
 
 
 def _reopen(url: str) -> Any:
-    """Another connection to the store :func:`connect` opened (the export's second half)."""
-    opened = _open_sqlite(url) if url.startswith("sqlite:") else _open_postgresql(url)
-    if opened is None:  # the SQLite file went away since
-        raise _store_error("the database file is gone")
+    """A second PostgreSQL connection to the store :func:`connect` opened (the export's second half)."""
+    opened = _open_postgresql(url)
+    assert opened is not None, "only a PostgreSQL export is read in two halves"
     return opened[0]
 
 
@@ -312,7 +260,8 @@ def write_export(url: str, output: str, *, private: bool) -> int:
     if opened is not None:
         connection, dialect = opened
         try:
-            export = Export(connection, dialect, private=private, reopen=lambda: _reopen(url))
+            reopen = (lambda: _reopen(url)) if dialect == "postgresql" else None
+            export = Export(connection, dialect, private=private, reopen=reopen)
             write_chunks(output, export, mode=mode, durable=True)
             return export.count
         finally:
