@@ -36,13 +36,7 @@ def _fill(store: Store, count: int = 5) -> None:
 
 def _python_encoded(store: Store, private: bool) -> bytes:
     """The export as the store encodes it in Python (``Store.export``), in the file's layout."""
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    document = store.export(private=private)
-    lines = [encode(record) for record in document.pop("entries")]
-    posts = encode(document.pop("syndications"))
-    text = (encode(document)[:-1] + ',\n"entries":[\n' + ",\n".join(lines)
-            + f'\n],\n"syndications":{posts}}}\n')
-    return text.encode("utf-8")
+    return export_stream.encoded(store.export(private=private))
 
 
 def _without_time(document: bytes) -> bytes:
@@ -69,6 +63,43 @@ def test_the_stream_is_the_python_encoding_byte_for_byte(store: Store, store_url
     assert _without_time(streamed) == _without_time(_python_encoded(store, private))
     assert (b"a@example.org" in streamed) is private
     assert store.export_text(private=private)[0].encode().split(b"\n", 1)[1] == streamed.split(b"\n", 1)[1]
+
+
+def test_a_driver_the_stream_cannot_read_gets_the_python_encoding(
+        store: Store, store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fill(store)
+    streamed, _count = _streamed(store_url, True)
+    monkeypatch.setattr(export_stream, "DRIVERS", {})
+    monkeypatch.setattr("pelican.plugins.engagement.store.transfer.DRIVERS", {})
+    text, count = store.export_text()
+    assert count == 5 and _without_time(text.encode()) == _without_time(streamed)
+    monkeypatch.setattr(export_stream, "connect", lambda url: None)  # a URL only SQLAlchemy reads
+    target = tmp_path / "backup.json"
+    assert export_stream.write_export(store_url, str(target), private=True) == 5
+    assert _without_time(target.read_bytes()) == _without_time(streamed)
+
+
+def test_the_stream_imports_back_exactly(store: Store, store_url: str, tmp_path: Path) -> None:
+    _fill(store)
+    streamed, _count = _streamed(store_url, True)
+    copy_url = f"sqlite:///{tmp_path / 'copy.sqlite3'}"
+    copy = Store.open(copy_url)
+    try:
+        assert copy.import_(json.loads(streamed)) == (5, 0)
+    finally:
+        copy.close()
+    again, _count = _streamed(copy_url, True)
+
+    def by_uuid(document: bytes) -> dict[str, dict[str, Any]]:
+        records = json.loads(document)["entries"]
+        uuids = {record["id"]: record["uuid"] for record in records}
+        return {r["uuid"]: {**r, "id": None, "parent_id": uuids.get(r["parent_id"])} for r in records}
+
+    assert by_uuid(again) == by_uuid(streamed)
+    # Syndication times keep no zone on SQLite (as Store.export has always written them).
+    posts = [[{**post, "created_at": post["created_at"][:26]} for post in json.loads(doc)["syndications"]]
+             for doc in (again, streamed)]
+    assert posts[0] == posts[1]
 
 
 def test_an_empty_store_exports_an_empty_list(store: Store, store_url: str) -> None:

@@ -39,7 +39,34 @@ SPLIT_AT = 20_000
 #: How long a SQLite reader waits for a lock (as the store's engine: recovery, a checkpoint).
 BUSY_TIMEOUT_S = 30.0
 
+#: The drivers whose connections :class:`Export` reads (SQLAlchemy's names for them).
+DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg"}
+
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def header(private: bool) -> dict[str, Any]:
+    return {"format": "engagement-export", "version": 1, "exported_at": datetime.now(UTC).isoformat(),
+            "private": private}
+
+
+def _head(private: bool) -> bytes:
+    """The document up to its first entry: the header's fields, then the entries' list opens."""
+    return (_encode(header(private))[:-1] + ',\n"entries":[\n').encode("utf-8")
+
+
+def _tail(syndications: list[dict[str, Any]]) -> bytes:
+    return f'\n],\n"syndications":{_encode(syndications)}}}\n'.encode()
+
+
+def encoded(document: dict[str, Any]) -> bytes:
+    """A document from ``Store.export`` in the file's layout, encoded in Python (one entry a line).
+
+    For a store whose driver :class:`Export` does not read; the same bytes as the stream.
+    """
+    lines = ",\n".join(_encode(record) for record in document["entries"]).encode("utf-8")
+    head = {key: value for key, value in document.items() if key not in ("entries", "syndications")}
+    return (_encode(head)[:-1] + ',\n"entries":[\n').encode("utf-8") + lines + _tail(document["syndications"])
 
 
 class Export:
@@ -65,13 +92,11 @@ class Export:
         self.count = 0
 
     def __iter__(self) -> Iterator[bytes]:
-        header = {"format": "engagement-export", "version": 1,
-                  "exported_at": datetime.now(UTC).isoformat(), "private": self.private}
         names = field_names(self.private)
         read = sqlite_blocks if self.dialect == "sqlite" else postgresql_blocks
         with _Snapshot(self.connection, self.dialect, self.reopen) as snapshot:
-            posts = _encode(syndication_records(self.connection))
-            yield (_encode(header)[:-1] + ',\n"entries":[\n').encode("utf-8")
+            posts = syndication_records(self.connection)
+            yield _head(self.private)
             if snapshot.helper is None:
                 parts: list[Iterable[tuple[bytes, int]]] = [
                     read(self.connection, entry_lines_sql(self.dialect, names))]
@@ -84,7 +109,7 @@ class Export:
             for block, count in itertools.chain.from_iterable(parts):
                 yield b",\n" + block if self.count else block
                 self.count += count
-        yield f'\n],\n"syndications":{posts}}}\n'.encode()
+        yield _tail(posts)
 
     def text(self) -> str:
         """The whole document as text (tests, ``Transfer.export_text``)."""
@@ -270,6 +295,10 @@ def write_export(url: str, output: str, *, private: bool) -> int:
 
     store = Store.open(url)  # creates or migrates the store, and reads any URL SQLAlchemy reads
     try:
+        if DRIVERS.get(store.dialect) != store.engine.dialect.driver:
+            document = store.export(private=private)
+            write_chunks(output, (encoded(document),), mode=mode, durable=True)
+            return len(document["entries"])
         with store.export_stream(private=private) as export:
             write_chunks(output, export, mode=mode, durable=True)
             return export.count

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from pelican.plugins.engagement.export_sql import SYNDICATION_FIELDS
-from pelican.plugins.engagement.export_stream import Export
+from pelican.plugins.engagement.export_stream import DRIVERS, Export, encoded, header
 from pelican.plugins.engagement.store.base import StoreBase
 from pelican.plugins.engagement.store.records import ENTRY_COLUMNS, Entry, StoreError, aware, utcnow
 from pelican.plugins.engagement.store.schema import entries, syndications
@@ -23,7 +23,7 @@ class Transfer(StoreBase):
     def export(self, *, private: bool = True) -> dict[str, Any]:
         """Every entry in every state, read in one snapshot, as a JSON-ready document."""
         with self.read() as conn:
-            return {**_header(private), "entries": list(_entry_records(conn, private)),
+            return {**header(private), "entries": list(_entry_records(conn, private)),
                     "syndications": _syndication_records(conn)}
 
     @contextmanager
@@ -41,7 +41,13 @@ class Transfer(StoreBase):
             raw.close()
 
     def export_text(self, *, private: bool = True) -> tuple[str, int]:
-        """The export as JSON text, one entry per line (diffs stay readable); and how many entries."""
+        """The export as JSON text, one entry per line (diffs stay readable); and how many entries.
+
+        Encoded by the database (:meth:`export_stream`); in Python for a driver it cannot read.
+        """
+        if DRIVERS.get(self.dialect) != self.engine.dialect.driver:
+            document = self.export(private=private)
+            return encoded(document).decode("utf-8"), len(document["entries"])
         with self.export_stream(private=private) as export:
             return export.text(), export.count
 
@@ -70,11 +76,6 @@ class Transfer(StoreBase):
             batch.flush()
             _import_syndications(conn, document.get("syndications") or [])
         return added, skipped
-
-
-def _header(private: bool) -> dict[str, Any]:
-    return {"format": "engagement-export", "version": 1, "exported_at": utcnow().isoformat(),
-            "private": private}
 
 
 #: The export's fields, in :class:`Entry`'s order; the private ones only in a private backup.
