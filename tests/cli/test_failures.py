@@ -101,6 +101,15 @@ def test_a_store_that_does_not_answer_is_one_line(site: CliSite) -> None:
     assert "the comment store cannot be used" in _one_error_line(result)
 
 
+def test_an_export_from_a_store_that_does_not_answer_is_one_line(site: CliSite, tmp_path: Path) -> None:
+    # The export opens PostgreSQL with its driver alone (no SQLAlchemy): the same sentence.
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/nowhere"
+    result = engagement("export", "-o", str(tmp_path / "backup.json"), "--settings", str(site.settings_file),
+                        env={"PATH": "/usr/bin:/bin", "ENGAGEMENT_DATABASE_URL": url})
+    assert "the comment store cannot be used" in _one_error_line(result)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_rebuild_before_any_build_is_one_line(site: CliSite, tmp_path: Path) -> None:
     unbuilt = tmp_path / "unbuilt.py"
     unbuilt.write_text(site.settings_file.read_text("utf-8") + f"OUTPUT_PATH = {str(tmp_path / 'none')!r}\n",

@@ -5,6 +5,7 @@ no SQLAlchemy loaded on the way."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from dataclasses import fields
@@ -13,7 +14,7 @@ from typing import Any
 
 import pytest
 from pelican.plugins.engagement import export_sql, export_stream
-from pelican.plugins.engagement.store import Entry, NewEntry, Store
+from pelican.plugins.engagement.store import Entry, NewEntry, Store, StoreError
 from pelican.plugins.engagement.store.schema import SCHEMA_REVISION
 
 from tests.store.test_transfer import _document, _record
@@ -100,6 +101,28 @@ def test_the_stream_imports_back_exactly(store: Store, store_url: str, tmp_path:
     posts = [[{**post, "created_at": post["created_at"][:26]} for post in json.loads(doc)["syndications"]]
              for doc in (again, streamed)]
     assert posts[0] == posts[1]
+
+
+def test_a_database_error_midway_is_a_store_error_and_the_old_backup_stays(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    store = Store.open(url)
+    try:
+        _fill(store)
+    finally:
+        store.close()
+    target = tmp_path / "backup.json"
+    target.write_text("the last good backup", "utf-8")
+
+    def failing(connection: Any, sql: str) -> Any:
+        yield b'{"id":1}', 1
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(export_stream, "sqlite_blocks", failing)
+    with pytest.raises(StoreError, match="the comment store cannot be used: database is locked"):
+        export_stream.write_export(url, str(target), private=True)
+    assert target.read_text("utf-8") == "the last good backup"
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_an_empty_store_exports_an_empty_list(store: Store, store_url: str) -> None:

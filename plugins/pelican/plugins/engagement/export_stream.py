@@ -50,9 +50,9 @@ def header(private: bool) -> dict[str, Any]:
             "private": private}
 
 
-def _head(private: bool) -> bytes:
+def _head(fields: dict[str, Any]) -> bytes:
     """The document up to its first entry: the header's fields, then the entries' list opens."""
-    return (_encode(header(private))[:-1] + ',\n"entries":[\n').encode("utf-8")
+    return (_encode(fields)[:-1] + ',\n"entries":[\n').encode("utf-8")
 
 
 def _tail(syndications: list[dict[str, Any]]) -> bytes:
@@ -65,8 +65,8 @@ def encoded(document: dict[str, Any]) -> bytes:
     For a store whose driver :class:`Export` does not read; the same bytes as the stream.
     """
     lines = ",\n".join(_encode(record) for record in document["entries"]).encode("utf-8")
-    head = {key: value for key, value in document.items() if key not in ("entries", "syndications")}
-    return (_encode(head)[:-1] + ',\n"entries":[\n').encode("utf-8") + lines + _tail(document["syndications"])
+    fields = {key: value for key, value in document.items() if key not in ("entries", "syndications")}
+    return _head(fields) + lines + _tail(document["syndications"])
 
 
 class Export:
@@ -96,7 +96,7 @@ class Export:
         read = sqlite_blocks if self.dialect == "sqlite" else postgresql_blocks
         with _Snapshot(self.connection, self.dialect, self.reopen) as snapshot:
             posts = syndication_records(self.connection)
-            yield _head(self.private)
+            yield _head(header(self.private))
             if snapshot.helper is None:
                 parts: list[Iterable[tuple[bytes, int]]] = [
                     read(self.connection, entry_lines_sql(self.dialect, names))]
@@ -185,7 +185,7 @@ def _begin_postgresql(connection: Any, snapshot: str | None = None) -> None:
 class _Background:
     """Blocks read on a thread of their own, handed over in order (the export's second half).
 
-    The drivers let other threads run while the database works (``sqlite3_step``, a socket wait).
+    psycopg lets the other thread run while it waits for the server, which does the encoding.
     """
 
     def __init__(self, blocks: Iterator[tuple[bytes, int]]) -> None:
@@ -256,14 +256,27 @@ def _open_postgresql(url: str) -> tuple[Any, str, type[Exception]] | None:
         # The rest of the URL is a libpq URI, as SQLAlchemy hands it to psycopg (query: libpq options).
         return psycopg.connect("postgresql://" + url[len(prefix):]), "postgresql", psycopg.Error
     except psycopg.OperationalError as error:
-        raise _store_error(str(error).strip().splitlines()[0] if str(error).strip() else "") from None
+        raise _store_error(_first_line(error)) from None
+
+
+def _driver_errors(dialect: str) -> type[Exception]:
+    if dialect == "sqlite":
+        return sqlite3.Error
+    import psycopg
+
+    return psycopg.Error
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else "unknown reason"
 
 
 def _store_error(reason: str) -> Exception:
     """The CLI's one-line error for a store that cannot be read (as for SQLAlchemy's errors)."""
     from pelican.plugins.engagement.store import StoreError
 
-    return StoreError(f"the comment store cannot be used: {reason or 'unknown reason'}")
+    return StoreError(f"the comment store cannot be used: {reason}")
 
 
 def _reopen(url: str) -> Any:
@@ -289,6 +302,8 @@ def write_export(url: str, output: str, *, private: bool) -> int:
             export = Export(connection, dialect, private=private, reopen=reopen)
             write_chunks(output, export, mode=mode, durable=True)
             return export.count
+        except _driver_errors(dialect) as error:  # a lost server, a lock never released
+            raise _store_error(_first_line(error)) from None
         finally:
             connection.close()
     from pelican.plugins.engagement.store import Store
