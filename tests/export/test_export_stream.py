@@ -188,6 +188,18 @@ def test_the_halves_give_the_same_document_as_one_part(store: Store, store_url: 
     assert _without_time(split) == _without_time(whole)
 
 
+def test_no_second_connection_means_one_part(store: Store, store_url: str,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    _fill(store, count=30)
+    whole, _count = _streamed(store_url, True)
+    halves: list[int] = []
+    monkeypatch.setattr(export_stream, "SPLIT_AT", 3)
+    monkeypatch.setattr(export_stream, "_Background", _counting(export_stream._Background, halves))
+    refused, count = _streamed(store_url, True, reopen=lambda: None)  # the server's connection limit
+    assert halves == [] and count == 30
+    assert _without_time(refused) == _without_time(whole)
+
+
 def test_a_store_to_create_or_migrate_goes_through_store_open(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'new' / 'store.sqlite3'}"
     assert export_stream.connect(url) is None

@@ -75,7 +75,8 @@ class Export:
     Iterating gives the document's bytes, block by block; ``count`` is the number of entries once
     it has been read. The connection must not be in a transaction; it is left out of one.
 
-    With ``reopen`` (a function opening another connection to the same database), a big store on
+    With ``reopen`` (a function opening another connection to the same database, or giving None
+    when the server refuses one more), a big store on
     PostgreSQL is read in two halves at once, the second on a thread, over a second connection
     that sees the same snapshot (:class:`_Snapshot`): encoding the JSON is the server's CPU work,
     and two server processes halve it. The second half waits in memory until the first is written.
@@ -141,10 +142,12 @@ class _Snapshot:
         low, high = self.connection.execute("SELECT min(id), max(id) FROM entries").fetchone()
         if self.reopen is None or high is None or high - low < SPLIT_AT:
             return self
-        self.middle = (low + high) // 2
-        (token,) = self.connection.execute("SELECT pg_export_snapshot()").fetchone()
         helper = self.reopen()
+        if helper is None:
+            return self
+        self.middle = (low + high) // 2
         try:
+            (token,) = self.connection.execute("SELECT pg_export_snapshot()").fetchone()
             _begin_postgresql(helper, token)
         except BaseException:
             helper.close()
@@ -280,10 +283,14 @@ def _store_error(reason: str) -> Exception:
 
 
 def _reopen(url: str) -> Any:
-    """A second PostgreSQL connection to the store :func:`connect` opened (the export's second half)."""
-    opened = _open_postgresql(url)
-    assert opened is not None, "only a PostgreSQL export is read in two halves"
-    return opened[0]
+    """A second PostgreSQL connection for the export's second half; None if the server refuses
+    one more (its connection limit): the export is then read in one part."""
+    import psycopg
+
+    try:
+        return psycopg.connect("postgresql://" + url.split("://", 1)[1])
+    except psycopg.OperationalError:
+        return None
 
 
 def write_export(url: str, output: str, *, private: bool) -> int:
