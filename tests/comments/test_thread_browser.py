@@ -13,9 +13,9 @@ import pytest
 from pelican.plugins.engagement.comments.monogram import monogram
 from pelican.plugins.engagement.comments.views import RenderContext
 from pelican.plugins.engagement.endpoint import create_app
-from pelican.plugins.engagement.store import Entry, Store
+from pelican.plugins.engagement.store import Entry, NewEntry, Store
 
-from tests.comments.helpers import Site, make_site, thread_key
+from tests.comments.helpers import T0, Site, make_site, thread_key
 from tests.support.servers import serve_wsgi, static_app
 
 pytestmark = pytest.mark.browser
@@ -164,6 +164,28 @@ def test_no_replies_yet_goes_when_the_readers_comment_shows(browser: Any, live_s
     assert "No replies yet" not in page.inner_text("#comments")
     assert page.inner_text("#comments-title") == "Replies"
     page.context.close()
+
+
+def test_comments_heading_shows_with_the_readers_comment_under_a_linkback(browser: Any,
+                                                                           tmp_path: Path) -> None:
+    """Under a linkback the count heads the block and the comments' heading is hidden (it heads
+    nothing yet); the reader's own pending comment is something for it to head."""
+    static, endpoint = _Later(), _Later()
+    with serve_wsgi(static) as site_url, serve_wsgi(endpoint) as endpoint_url:
+        site = make_site(tmp_path, SITEURL=site_url, FEED_DOMAIN=site_url,
+                         ENGAGEMENT_ENDPOINT_URL=endpoint_url)
+        site.store.add(NewEntry(thread=thread_key("second-post"), kind="trackback", status="approved",
+                                blog_name="A blog", body_html="<p>Linked.</p>", created_at=T0))
+        static.app = static_app(site.build())
+        endpoint.app = create_app(site.config(), store=Store.open(site.database_url))
+        page = _page(browser)
+        page.goto(f"{site_url}/{EMPTY}")
+        assert page.inner_text("#responses-title") == "1 reply"
+        assert _visible_count(page, "^Comments$") == 0
+        _post(page)
+        page.locator(".eg-pending-comment").wait_for(timeout=10_000)
+        assert _visible_count(page, "^Comments$") == 1
+        page.context.close()
 
 
 def test_pending_notice_appears_once_with_javascript(browser: Any, live_site: LiveSite) -> None:

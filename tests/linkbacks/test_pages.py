@@ -37,7 +37,9 @@ def test_closed_article_announces_no_endpoints(seed_site):
 
 def test_seed_trackback_is_shown_under_its_article(seed_site):
     section = _page(seed_site, SEED_000).find("section", class_="mentions")
-    assert section.find("h2").get_text() == "Trackbacks & Pingbacks"
+    # "1 reply" heads the block (tests/comments/test_responses_order.py), the trackbacks under it.
+    assert section.find("h2").get_text() == "1 reply"
+    assert section.find("h3").get_text() == "Trackbacks & Pingbacks"
     [item] = section.select("li.linkback")
     assert item.get_text(" ", strip=True) == (
         "[…] about Customer Service Fluidity? One of the biggest elements of being fluid in "

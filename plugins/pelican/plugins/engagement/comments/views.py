@@ -157,6 +157,13 @@ class Mentions:
         return self.webmentions.get(mention_type, [])
 
     @property
+    def responses(self) -> int:
+        """Entries the mentions section lists that the "N replies" count includes (linkbacks and
+        mentions). When there are any, the count heading opens that section, above them, as
+        WordPress heads its one responses block; the comments section below gets a sub-heading."""
+        return len(self.trackbacks) + len(self.pingbacks) + len(self.of_type("mention"))
+
+    @property
     def total(self) -> int:
         return len(self.trackbacks) + len(self.pingbacks) + sum(map(len, self.webmentions.values()))
 

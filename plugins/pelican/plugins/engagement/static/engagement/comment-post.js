@@ -95,13 +95,15 @@
     return item;
   };
 
-  /* "No replies yet" no longer holds once the reader sees their own comment in the thread. */
+  /* "No replies yet" no longer holds once the reader sees their own comment in the thread; under
+     linkbacks (the count heads them, thread.html) the hidden "Comments" heading now heads one. */
   const notEmptyAnyMore = () => {
     const heading = section.querySelector(".eg-none-yet");
     if (heading) {
       heading.textContent = "Replies";
       heading.classList.remove("eg-none-yet");
     }
+    section.querySelector("h3#comments-title")?.classList.remove("visually-hidden");
   };
 
   const listFor = (parentId) => {
