@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from pelican.plugins.engagement.store import Store, StoreError
+from pelican.plugins.engagement.store import Lease, LeaseLost, Store, StoreError
 
 from tests.support.transactions import ids_from_threads
 
@@ -83,3 +83,43 @@ def test_pruning_deletes_only_jobs_finished_long_enough_ago(store: Store) -> Non
     assert store.prune_page_jobs(older_than_seconds=-60) == 1  # as if a week had passed
     assert [job.id for job in store.pending_jobs()] == [waiting]  # never an unfinished one
     assert store.finish_jobs([finished]) == 0
+
+
+def test_a_worker_that_lost_its_lease_records_nothing(store: Store) -> None:
+    """worker-a stalled past its lease and worker-b took over: a's late results are refused, so
+    it neither finishes the jobs b is redoing, nor pushes them back, nor queues its pages' push."""
+    job = store.add_job("refresh", ["2024/01/post/"])
+    assert store.take_lease("pages", "worker-a", -1)  # a's lease ran out mid-work …
+    assert store.take_lease("pages", "worker-b", 30)  # … and b took over
+
+    with pytest.raises(LeaseLost, match=r"no longer worker-a's.*held by worker-b"):
+        store.finish_jobs([job], lease=Lease("pages", "worker-a"), push=["2024/01/post/index.html"])
+    with pytest.raises(LeaseLost):
+        store.retry_jobs([job], "late failure", timedelta(minutes=5), lease=Lease("pages", "worker-a"))
+    assert [(j.kind, j.attempts) for j in store.pending_jobs()] == [("refresh", 0)]  # untouched
+    assert not store.renew_lease("pages", "worker-a", 30)  # its heartbeat learns it, takes nothing
+
+    assert store.finish_jobs([job], lease=Lease("pages", "worker-b"), push=["2024/01/post/index.html"]) == 1
+    [push] = store.pending_jobs()  # the push of b's pages, queued with the finish
+    assert push.kind == "push" and push.items == ["2024/01/post/index.html"]
+    store.release_lease("pages", "worker-b")
+    with pytest.raises(LeaseLost, match="released"):  # nor after b let it go
+        store.finish_jobs([push.id], lease=Lease("pages", "worker-a"))
+
+
+def test_renewing_keeps_the_lease_from_others(store: Store) -> None:
+    assert store.take_lease("pages", "worker-a", -1)  # expired, but nobody took it yet
+    assert store.renew_lease("pages", "worker-a", 30)  # still a's: renewed
+    assert not store.take_lease("pages", "worker-b", 30)
+    assert store.finish_jobs([store.add_job("push", ["index.html"])], lease=Lease("pages", "worker-a")) == 1
+
+
+def test_last_finished_at_is_when_page_work_last_ended(store: Store) -> None:
+    assert store.last_finished_at() is None
+    first, second = store.add_job("refresh", ["a/"]), store.add_job("push", ["a/index.html"])
+    store.finish_jobs([first])
+    after_first = store.last_finished_at()
+    store.finish_jobs([second])
+
+    assert after_first is not None and after_first.tzinfo is not None
+    assert store.last_finished_at() >= after_first  # a push ends page work too

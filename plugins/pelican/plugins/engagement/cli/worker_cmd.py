@@ -4,19 +4,27 @@ It verifies queued webmentions and trackbacks (updating the pages when what they
 — with ``ENGAGEMENT_PAGE_UPDATES = "worker"`` or ``ENGAGEMENT_DEPLOY_ON_APPROVE`` — updates pages
 and pushes changed files for every endpoint instance. Run one per site (or more: only the holder of
 the store's ``pages`` lease does page work; another takes over within half a minute if it dies).
+It looks for page jobs every :data:`PAGE_TICK` seconds; a look that finds nothing only reads the
+store, so looking often costs next to nothing and an approval is picked up at once.
 """
 
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 import click
 
 from pelican.plugins.engagement.cli.common import open_store, with_site
 from pelican.plugins.engagement.settings import SiteConfig
 
+if TYPE_CHECKING:  # the CLI imports the publisher only when the worker runs
+    from pelican.plugins.engagement.deploy.publisher import PageWork
+
 #: Seconds between page-job checks: short, so an approval reaches the pages (and the CDN) quickly.
-PAGE_TICK = 0.5
+PAGE_TICK = 0.1
+#: Seconds between checks while another worker holds the ``pages`` lease (it does the work).
+OTHER_HOLDS_TICK = 1.0
 
 
 @click.command("worker")
@@ -53,14 +61,31 @@ def worker_command(config: SiteConfig, once: bool, interval: float) -> None:
                 for summary in summaries:
                     click.echo(summary)
                 next_verification = time.monotonic() + interval
+            tick = interval
             if pages:
-                publisher.work_once(config, store, holder, settle=not once)
+                done = publisher.work_once(config, store, holder, settle=not once)
+                for line in page_work_lines(done) if done is not None or once else []:
+                    click.echo(line)
+                tick = PAGE_TICK if done is not None else OTHER_HOLDS_TICK
             if once:
                 return
-            time.sleep(PAGE_TICK if pages else interval)
+            time.sleep(tick)
     except KeyboardInterrupt:
         pass
     finally:
-        if pages:
-            store.release_lease(publisher.LEASE, holder)
         store.close()
+
+
+def page_work_lines(done: PageWork | None) -> list[str]:
+    """What a tick did to the pages, for the operator (nothing when it did nothing)."""
+    if done is None:
+        return ["pages: another worker holds the pages lease"]
+    lines = []
+    if done.threads:
+        lines.append(f"pages: refreshed {len(done.threads)} thread(s): {', '.join(done.threads)}")
+    if done.pushed.files:
+        outcome = f"failed, will retry: {done.pushed.error}" if done.pushed.error else "done"
+        lines.append(f"pages: pushed {len(done.pushed.files)} file(s) ({done.pushed.jobs} job(s)): {outcome}")
+    if done.error:
+        lines.append(f"pages: {done.error}")
+    return lines

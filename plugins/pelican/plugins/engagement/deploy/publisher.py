@@ -7,9 +7,12 @@ the purge command. A failure keeps the jobs with their error and a later attempt
 from 5 s to 10 min), so a target that is down for an hour loses nothing.
 
 With ``ENGAGEMENT_PAGE_UPDATES = "worker"`` a moderation action only records a ``refresh`` job;
-one ``engagement worker`` holding the ``pages`` lease re-renders the threads of every job that
-has settled (coalescing bursts) and pushes the result. A worker that dies lets its lease expire
-and another takes over.
+an ``engagement worker`` holding the ``pages`` lease (:mod:`.lease`) re-renders the threads of the
+due jobs and pushes the result. The first job after a quiet spell is taken at once, so a lone
+approval is live without any added wait; jobs that arrive while work runs or within
+:data:`SETTLE` after it wait until their burst has settled and are done together (50 approvals in
+2 s: the first alone, the other 49 in one update and one push). A worker that dies lets its lease
+expire and another takes over.
 """
 
 from __future__ import annotations
@@ -21,22 +24,22 @@ import socket
 import subprocess
 import threading
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from pelican.plugins.engagement.deploy import DeployError, push
+from pelican.plugins.engagement.deploy.lease import LEASE_SECONDS, holding
 from pelican.plugins.engagement.settings import SiteConfig
-from pelican.plugins.engagement.store import Store, utcnow
+from pelican.plugins.engagement.store import Lease, LeaseLost, PageJob, Store, utcnow
 
 log = logging.getLogger(__name__)
 
 FIRST_RETRY = timedelta(seconds=5)
 LONGEST_RETRY = timedelta(minutes=10)
-#: Refresh jobs wait until the newest is this old (a burst of approvals is one update) …
+#: Refresh jobs that arrive within this of page work (while it runs or after it ended) wait until
+#: the newest is this old (the rest of a burst of approvals is one update) …
 SETTLE = timedelta(seconds=1)
 #: … but never longer than this after the oldest.
 MAX_WAIT = timedelta(seconds=5)
-LEASE = "pages"
-LEASE_SECONDS = 30.0
 
 
 @dataclass
@@ -46,6 +49,15 @@ class PushResult:
     jobs: int = 0
     files: list[str] = field(default_factory=list)
     error: str = ""
+
+
+@dataclass
+class PageWork:
+    """What one worker tick did: the threads it re-rendered and what it pushed."""
+
+    threads: list[str] = field(default_factory=list)
+    pushed: PushResult = field(default_factory=PushResult)
+    error: str = ""  # the update failed (to be retried) or the lease was lost mid-work
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -58,10 +70,13 @@ def queue_push(store: Store, paths: list[str]) -> int | None:
     return store.add_job("push", paths) if paths else None
 
 
-def push_due(config: SiteConfig, store: Store, *, waiting_too: bool = False) -> PushResult:
+def push_due(config: SiteConfig, store: Store, *, waiting_too: bool = False,
+             lease: Lease | None = None) -> PushResult:
     """Push every due push job's files in one go, then purge; on failure, schedule a retry.
 
-    ``waiting_too`` includes jobs still in their back-off (``engagement deploy --retry``).
+    ``waiting_too`` includes jobs still in their back-off (``engagement deploy --retry``). With
+    ``lease`` the outcome is recorded only while it is still held (else
+    :class:`~pelican.plugins.engagement.store.LeaseLost`).
     """
     jobs = store.pending_jobs("push") if waiting_too else store.due_jobs("push")
     result = PushResult(jobs=len(jobs))
@@ -75,9 +90,9 @@ def push_due(config: SiteConfig, store: Store, *, waiting_too: bool = False) -> 
         result.error = str(error)
         delay = retry_delay(max(job.attempts for job in jobs))
         log.warning("pushing %d changed file(s) failed (%s); retrying in %s", len(result.files), error, delay)
-        store.retry_jobs(ids, result.error, delay)
+        store.retry_jobs(ids, result.error, delay, lease=lease)
         return result
-    store.finish_jobs(ids)
+    store.finish_jobs(ids, lease=lease)
     purge(config, result.files)
     return result
 
@@ -103,43 +118,78 @@ def _url_path(path: str) -> str:
     return path.removesuffix("index.html")
 
 
-def refresh_due(config: SiteConfig, store: Store, *, settle: bool = True) -> list[str]:
-    """Worker mode: re-render the threads of every settled refresh job once; queue the push.
+def ready(jobs: list[PageJob], now: datetime, last_work: datetime | None) -> bool:
+    """Whether the due refresh jobs are taken now (leading edge) or wait for their burst to end.
 
-    Returns the thread keys updated (empty while a burst is still arriving; ``settle=False``
-    takes the jobs at once, for ``engagement worker --once``).
+    ``last_work`` is when page work last ended. Jobs that all arrived at least :data:`SETTLE`
+    after it follow a quiet spell: at once. Jobs that arrived while work ran or within
+    :data:`SETTLE` after it are the rest of a burst: they wait until the newest is
+    :data:`SETTLE` old, or the oldest :data:`MAX_WAIT` old (a burst that never ends).
+    """
+    newest, oldest = max(job.created_at for job in jobs), min(job.created_at for job in jobs)
+    if last_work is None or oldest - last_work >= SETTLE:
+        return True
+    return now - newest >= SETTLE or now - oldest >= MAX_WAIT
+
+
+def refresh_due(config: SiteConfig, store: Store, *, settle: bool = True,
+                lease: Lease | None = None) -> list[str]:
+    """Worker mode: re-render the threads of every due refresh job once; queue the push.
+
+    Returns the thread keys updated (empty while a burst is still arriving, see :func:`ready`;
+    ``settle=False`` takes the jobs at once, for ``engagement worker --once``). With ``lease``
+    the jobs are finished, and the push queued, only while it is still held.
     """
     from pelican.plugins.engagement.comments.rebuild import RebuildError, rebuild_threads
 
     jobs = store.due_jobs("refresh")
-    if not jobs:
-        return []
-    now = utcnow()
-    newest, oldest = max(job.created_at for job in jobs), min(job.created_at for job in jobs)
-    if settle and now - newest < SETTLE and now - oldest < MAX_WAIT:
+    if not jobs or (settle and not ready(jobs, utcnow(), store.last_finished_at())):
         return []
     threads = sorted({key for job in jobs for key in job.items})
     ids = [job.id for job in jobs]
     try:
         report = rebuild_threads(config, threads)
     except RebuildError as error:
-        store.retry_jobs(ids, str(error), retry_delay(max(job.attempts for job in jobs)))
+        store.retry_jobs(ids, str(error), retry_delay(max(job.attempts for job in jobs)), lease=lease)
         log.warning("updating the pages of %d thread(s) failed: %s", len(threads), error)
-        return []
-    if config.engagement.DEPLOY_ON_APPROVE:
-        queue_push(store, report.written)
-    store.finish_jobs(ids)
+        raise
+    store.finish_jobs(ids, lease=lease, push=report.written if config.engagement.DEPLOY_ON_APPROVE else None)
     return threads
 
 
-def work_once(config: SiteConfig, store: Store, holder: str, *, settle: bool = True) -> bool:
-    """One worker tick: with the lease, refresh and push what is due. False when another holds it."""
-    if not store.take_lease(LEASE, holder, LEASE_SECONDS):
-        return False
-    refresh_due(config, store, settle=settle)
-    if config.engagement.DEPLOY_ON_APPROVE:
-        push_due(config, store)
-    return True
+def _work_waiting(config: SiteConfig, store: Store, settle: bool) -> bool:
+    """Read-only: is there page work to take the lease for? (An idle tick writes nothing.)"""
+    refresh = store.due_jobs("refresh")
+    if refresh and (not settle or ready(refresh, utcnow(), store.last_finished_at())):
+        return True
+    return bool(config.engagement.DEPLOY_ON_APPROVE and store.due_jobs("push"))
+
+
+def work_once(config: SiteConfig, store: Store, holder: str, *, settle: bool = True,
+              lease_seconds: float = LEASE_SECONDS) -> PageWork | None:
+    """One worker tick: with the lease, refresh and push what is due. None when another holds it.
+
+    The lease is held (and kept alive, :mod:`.lease`) only while there is work, and released
+    after it; a tick with nothing due only reads, so the worker can look often.
+    """
+    from pelican.plugins.engagement.comments.rebuild import RebuildError
+
+    if not _work_waiting(config, store, settle):
+        return PageWork()
+    with holding(store, holder, seconds=lease_seconds) as lease:
+        if lease is None:
+            return None
+        done = PageWork()
+        try:
+            done.threads = refresh_due(config, store, settle=settle, lease=lease)
+            if config.engagement.DEPLOY_ON_APPROVE:
+                done.pushed = push_due(config, store, lease=lease)
+        except RebuildError as error:
+            done.error = f"updating pages failed: {error}"
+        except LeaseLost as error:
+            log.warning("%s", error)
+            done.error = str(error)
+        return done
 
 
 def worker_name() -> str:
@@ -167,13 +217,13 @@ class Drainer(threading.Thread):
 
     def _push_exclusively(self) -> bool:
         """Push under the ``pages`` lease, so the workers of one instance never push twice."""
-        holder = f"{worker_name()}:{self.name}"
-        if not self.store.take_lease(LEASE, holder, LEASE_SECONDS):
-            return False
-        try:
-            push_due(self.config, self.store)
-        finally:
-            self.store.release_lease(LEASE, holder)
+        with holding(self.store, f"{worker_name()}:{self.name}") as lease:
+            if lease is None:
+                return False
+            try:
+                push_due(self.config, self.store, lease=lease)
+            except LeaseLost as error:  # stalled past the lease: whoever took it pushes these
+                log.warning("%s", error)
         return True
 
     def settle(self, timeout: float) -> bool:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from pelican.plugins.engagement.store.engine import create_store_engine, database_revision, migrate
 from pelican.plugins.engagement.store.idempotency import IdempotencyKey, Replayed, StoredAnswer
-from pelican.plugins.engagement.store.jobs import PageJob, PageJobs
+from pelican.plugins.engagement.store.jobs import Lease, LeaseLost, PageJob, PageJobs
 from pelican.plugins.engagement.store.limits import RateLimit, RateLimited, RateLimits
 from pelican.plugins.engagement.store.log import ModerationLog
 from pelican.plugins.engagement.store.meta import MetaValues
@@ -38,6 +38,8 @@ __all__ = [
     "Entry",
     "History",
     "IdempotencyKey",
+    "Lease",
+    "LeaseLost",
     "NewEntry",
     "PageJob",
     "RateLimit",
