@@ -123,3 +123,11 @@ def test_last_finished_at_is_when_page_work_last_ended(store: Store) -> None:
 
     assert after_first is not None and after_first.tzinfo is not None
     assert store.last_finished_at() >= after_first  # a push ends page work too
+
+
+def test_any_due_is_the_idle_look_for_work(store: Store) -> None:
+    assert not store.any_due(("refresh", "push"))
+    waiting = store.add_job("push", ["index.html"])
+    assert store.any_due(("refresh", "push")) and not store.any_due(("refresh",))
+    store.retry_jobs([waiting], "the target refused", timedelta(minutes=5))
+    assert not store.any_due(("refresh", "push"))  # in its back-off: not due yet

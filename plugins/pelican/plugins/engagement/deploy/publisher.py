@@ -159,10 +159,13 @@ def refresh_due(config: SiteConfig, store: Store, *, settle: bool = True,
 
 def _work_waiting(config: SiteConfig, store: Store, settle: bool) -> bool:
     """Read-only: is there page work to take the lease for? (An idle tick writes nothing.)"""
+    pushing = config.engagement.DEPLOY_ON_APPROVE
+    if not store.any_due(("refresh", "push") if pushing else ("refresh",)):
+        return False  # the idle tick: one small read
     refresh = store.due_jobs("refresh")
     if refresh and (not settle or ready(refresh, utcnow(), store.last_finished_at())):
         return True
-    return bool(config.engagement.DEPLOY_ON_APPROVE and store.due_jobs("push"))
+    return bool(pushing and store.due_jobs("push"))
 
 
 def work_once(config: SiteConfig, store: Store, holder: str, *, settle: bool = True,
