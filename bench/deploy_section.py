@@ -7,11 +7,18 @@ exits, so the clock stops when it returns; we then check the target's copy of th
 holds the new comment. The target starts empty: a push copies exactly the changed files (with
 their folders), so a first full deploy of thousands of files adds nothing to what is measured.
 The figure is held against the same approval without deploying (section 2).
+
+A third row measures worker mode (``ENGAGEMENT_PAGE_UPDATES = "worker"``, as with several endpoint
+instances): the command only queues the job, and a running ``engagement worker`` updates the pages
+and pushes them to another folder; the clock stops when the target's article page shows the new
+comment (looked at every 10 ms). Each of these approvals comes after a quiet spell of the worker
+(more than its coalescing window), as a lone approval does.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -26,6 +33,8 @@ from bench.stats import Figure, Row, value_at_most
 SECTION = "2 approval"
 LIMIT_SECONDS = 2.0
 ENGAGEMENT = Path(sys.executable).with_name("engagement")
+#: Give up on a worker-mode approval after this long (the worker is not running, or failed).
+WORKER_WAIT_SECONDS = 30.0
 S3_ENV = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1"}
 
 
@@ -71,6 +80,42 @@ def _approve_and_wait(site: Site, output: Path, settings: Path, thread: str, n: 
     return seconds
 
 
+@contextmanager
+def _page_worker(settings: Path, log: Path) -> Iterator[None]:
+    """An ``engagement worker`` process for the run, stopped (Ctrl-C) after it."""
+    with log.open("w", encoding="utf-8") as out:
+        worker = subprocess.Popen([str(ENGAGEMENT), "worker", "--settings", str(settings)],
+                                  stdout=out, stderr=subprocess.STDOUT)
+        try:
+            yield
+        finally:
+            worker.send_signal(signal.SIGINT)
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+
+
+def _approve_until_live(site: Site, settings: Path, thread: str, n: int, page: Path) -> float:
+    """Worker mode: queue the approval, then wait until the target's page shows it."""
+    entry_id = _pending_comment(site, thread, n)
+    command = [str(ENGAGEMENT), "moderate", "approve", str(entry_id), "--settings", str(settings)]
+    marker = f"Benchmark reader {n}".encode()
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode:
+        raise ApprovalFailed(f"engagement moderate approve failed: {result.stderr.strip()[-500:]}")
+    if "page worker" not in result.stdout:
+        raise ApprovalFailed(f"the approval queued no page job: {' '.join(result.stdout.split())[-300:]}")
+    while not (page.is_file() and marker in page.read_bytes()):
+        if time.perf_counter() - started > WORKER_WAIT_SECONDS:
+            raise ApprovalFailed(f"the page worker did not bring {page.name} to the target in "
+                                 f"{WORKER_WAIT_SECONDS:g} s")
+        time.sleep(0.01)
+    return time.perf_counter() - started
+
+
 def measure(site: Site, output: Path, settings: Path, runs: int, first_run: int,
             progress: Callable[[str], None]) -> dict[str, list[float]]:
     """Seconds per approval until live, for each target; each checked on the target."""
@@ -100,6 +145,29 @@ def measure(site: Site, output: Path, settings: Path, runs: int, first_run: int,
                 raise ApprovalFailed(f"the S3 target's {relative} does not show the approved comment")
             progress(f"approval to live run {run + 1}/{runs}: rsync {times['rsync'][-1]:.3f} s, "
                      f"S3 {times['s3'][-1]:.3f} s")
+    times["worker"] = _measure_worker(site, output, settings, thread, runs, first_run + 100, progress)
+    return times
+
+
+def _measure_worker(site: Site, output: Path, settings: Path, thread: str, runs: int, first_run: int,
+                    progress: Callable[[str], None]) -> list[float]:
+    """Worker mode, after the other targets (a worker pushes every due job of the store, to its
+    own target: the phases must not overlap)."""
+    from pelican.plugins.engagement.deploy import publisher
+
+    folder = output.parent / "deploy-target-worker"
+    article, _ = _pages(output, thread)
+    page = folder / article.relative_to(output)
+    worker_settings = _settings_with(settings, "worker", DEPLOY_ON_APPROVE=True, PAGE_UPDATES="worker",
+                                     DEPLOY_TARGET=str(folder))
+    times: list[float] = []
+    with _page_worker(worker_settings, output.parent / "page-worker.log"):
+        # Not measured: the worker is up (and has pushed its first files) once this is live.
+        _approve_until_live(site, worker_settings, thread, first_run - 1, page)
+        for run in range(runs):
+            time.sleep(publisher.SETTLE.total_seconds() + 0.2)  # past the worker's coalescing window
+            times.append(_approve_until_live(site, worker_settings, thread, first_run + run, page))
+            progress(f"approval to live by the page worker, run {run + 1}/{runs}: {times[-1]:.3f} s")
     return times
 
 
@@ -107,6 +175,7 @@ def rows(articles: int, times: dict[str, list[float]], approval: Figure) -> list
     target = value_at_most(LIMIT_SECONDS, f"ours < {LIMIT_SECONDS:g} s")
     n = f"{articles:,} articles"
     labels = {"rsync": "approval → live on the deploy target (rsync to a folder)",
-              "s3": "approval → live on the deploy target (S3 stand-in, boto3)"}
+              "s3": "approval → live on the deploy target (S3 stand-in, boto3)",
+              "worker": "approval → live on the deploy target (rsync, by `engagement worker`)"}
     return [Row(SECTION, f"{n}: {labels[kind]}", Figure.of(values, "s"), approval,
                 baseline_label="approval to page, CLI", target=target) for kind, values in times.items()]
