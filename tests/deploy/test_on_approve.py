@@ -19,6 +19,7 @@ from pelican.plugins.engagement.moderation.actions import moderate, moderate_man
 from pelican.plugins.engagement.store import Store
 
 from tests.comments.helpers import Site, make_site, thread_key, tree_bytes
+from tests.deploy.test_push import deny_deleting
 from tests.support.s3 import S3StandIn, s3_standin
 from tests.support.sites import REPO, THEME
 
@@ -213,6 +214,32 @@ def test_an_s3_target_refusing_for_a_while_ends_up_identical(tmp_path: Path,
         served = bucket_files(s3)
         park_drainer(site)
     assert served == site_files(config.output_path)
+    site.store.close()
+
+
+def test_an_s3_deletion_refused_is_retried_until_it_is_done(store_url: str, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page the update removed, whose deletion the bucket refuses (DeleteObjects answers 200 and
+    names the key under ``Errors``): the push failed, the job waits with the reason, and once the
+    bucket allows it again the retry deletes it."""
+    with s3_standin(monkeypatch) as s3:
+        site = s3_site(tmp_path, s3, store_url)
+        config = site.config()
+        removed = "2024/01/first-post/index.html"
+        (config.output_path / removed).unlink()  # as if the update had removed this page
+        deny_deleting(s3, "site", removed)
+        publisher.queue_push(site.store, [removed])
+
+        failed = publisher.push_due(config, site.store)
+        [job] = site.store.pending_jobs("push")
+        s3.client().delete_bucket_policy(Bucket="site")
+        retried = publisher.push_due(config, site.store, waiting_too=True)  # engagement deploy --retry
+        served = bucket_files(s3)
+
+    assert "1 deletion(s) refused" in failed.error and "AccessDenied" in (job.last_error or "")
+    assert job.attempts == 1
+    assert retried.error == "" and site.store.pending_jobs() == []
+    assert removed not in served
     site.store.close()
 
 

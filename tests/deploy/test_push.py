@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from pelican.plugins.engagement.deploy.caching import (
 from pelican.plugins.engagement.deploy.rsync import RsyncTarget
 from pelican.plugins.engagement.deploy.s3 import S3Target
 
-from tests.support.s3 import s3_standin
+from tests.support.s3 import S3StandIn, s3_standin
 
 needs_rsync = pytest.mark.skipif(shutil.which("rsync") is None, reason="needs rsync (CI installs it)")
 
@@ -88,6 +89,33 @@ def test_s3_push_sets_type_and_cache_control_and_deletes(tmp_path: Path,
     assert page["type"] == "text/html; charset=utf-8" and page["cache"] == REVALIDATE
     assert objects["www/engagement/cases.css"]["cache"] == STATIC
     assert "www/feeds/comments/2024/01/post.atom.xml" not in objects
+
+
+def deny_deleting(s3: S3StandIn, bucket: str, key: str) -> None:
+    """A bucket policy refusing ``s3:DeleteObject`` on one key: DeleteObjects then answers 200
+    with that key under ``Errors`` (moto enforces bucket policies per key, as S3 does)."""
+    s3.client().put_bucket_policy(Bucket=bucket, Policy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject",
+                       "Resource": f"arn:aws:s3:::{bucket}/{key}"}]}))
+
+
+def test_s3_push_whose_deletion_is_refused_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = output_folder(tmp_path)
+    with s3_standin(monkeypatch) as s3:
+        target = S3Target("s3://site/www", endpoint_url=s3.url)
+        target.deploy_all(output)
+        deny_deleting(s3, "site", "www/feeds/comments/2024/01/post.atom.xml")
+        (output / "feeds/comments/2024/01/post.atom.xml").unlink()
+        (output / "index.html").unlink()
+
+        with pytest.raises(DeployError, match=r"1 deletion\(s\) refused, e.g. "
+                                              r"www/feeds/comments/2024/01/post.atom.xml: AccessDenied"):
+            target.push(output, ["feeds/comments/2024/01/post.atom.xml", "index.html"])
+
+        objects = s3.objects("site")
+    assert "www/feeds/comments/2024/01/post.atom.xml" in objects  # refused: still served
+    assert "www/index.html" not in objects  # the other deletion went through
 
 
 def test_s3_full_deploy_uploads_only_what_differs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

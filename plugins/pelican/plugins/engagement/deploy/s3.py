@@ -73,9 +73,20 @@ class S3Target:
                                        ContentType=content_type(path), CacheControl=cache_control(path))
 
     def _delete(self, paths: list[str]) -> None:
+        """Delete in chunks; a key the store refused (its answer's ``Errors``) fails the push.
+
+        DeleteObjects answers 200 even when it refused some keys (a policy denying
+        ``s3:DeleteObject``, an object lock): taken as done, the target would keep serving a page
+        the site removed, and nothing would retry it.
+        """
         for start in range(0, len(paths), 1000):  # DeleteObjects takes at most 1,000 keys
             chunk = [{"Key": self._key(p)} for p in paths[start:start + 1000]]
-            self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": chunk, "Quiet": True})
+            answer = self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": chunk, "Quiet": True})
+            refused = answer.get("Errors") or []
+            if refused:
+                first = refused[0]
+                raise DeployError(f"s3://{self.bucket}/{self.prefix}: {len(refused)} deletion(s) refused, "
+                                  f"e.g. {first.get('Key')}: {first.get('Code')} ({first.get('Message')})")
 
     def _remote_md5s(self) -> dict[str, str]:
         found: dict[str, str] = {}
