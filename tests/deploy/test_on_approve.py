@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -243,6 +244,19 @@ def test_an_s3_deletion_refused_is_retried_until_it_is_done(store_url: str, tmp_
     site.store.close()
 
 
+def run_workers(database_url: str, holders: list[str], work: Callable[[str, Store], None]) -> None:
+    """Run ``work(holder, store)`` for every holder at once, each with its own connections to the
+    store (as separate `engagement worker` processes), and wait for them all."""
+    stores = {holder: Store.open(database_url) for holder in holders}
+    workers = [threading.Thread(target=work, args=item) for item in stores.items()]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    for store in stores.values():
+        store.close()
+
+
 def test_two_workers_update_a_burst_of_approvals_once(store_url: str, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     site, www = approved_site(tmp_path, store_url, ENGAGEMENT_PAGE_UPDATES="worker")
@@ -273,15 +287,7 @@ def test_two_workers_update_a_burst_of_approvals_once(store_url: str, tmp_path: 
                 return
             threading.Event().wait(0.05)
 
-    # Each worker with its own connections to the store, as two `engagement worker` processes.
-    stores = {name: Store.open(site.database_url) for name in ("worker-a", "worker-b")}
-    workers = [threading.Thread(target=work, args=item) for item in stores.items()]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    for store in stores.values():
-        store.close()
+    run_workers(site.database_url, ["worker-a", "worker-b"], work)
 
     assert calls == [[thread_key("first-post")]]  # twenty approvals, one page update
     assert site.store.pending_jobs() == []

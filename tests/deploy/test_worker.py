@@ -23,7 +23,13 @@ from pelican.plugins.engagement.store import PageJob, Store, utcnow
 from pelican.plugins.engagement.store.schema import page_jobs
 
 from tests.comments.helpers import Site, make_site, thread_key
-from tests.deploy.test_on_approve import approved_site, record_pushes, settings_file, site_files
+from tests.deploy.test_on_approve import (
+    approved_site,
+    record_pushes,
+    run_workers,
+    settings_file,
+    site_files,
+)
 
 pytestmark = pytest.mark.skipif(shutil.which("rsync") is None, reason="needs rsync (CI installs it)")
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -162,14 +168,7 @@ def test_a_push_slower_than_the_lease_is_not_redone_by_a_second_worker(
                 return
             threading.Event().wait(0.05)
 
-    stores = {name: Store.open(site.database_url) for name in outcomes}
-    workers = [threading.Thread(target=work, args=item) for item in stores.items()]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    for store in stores.values():
-        store.close()
+    run_workers(site.database_url, list(outcomes), work)
 
     assert (tmp_path / "connections.log").read_text("utf-8").splitlines() == ["connected"]  # one push
     pushed = [done for done in outcomes["worker-a"] + outcomes["worker-b"] if done and done.pushed.files]
