@@ -61,7 +61,7 @@ def test_comment_posted_with_javascript_shows_in_place_as_pending(browser: Any, 
     page = browser.new_page()
     page.goto(live_site.url + "/" + ARTICLE)
     _fill(page, "Posted *with* script")
-    page.click("#comment-form button[type=submit]")
+    page.click("#comment-form .eg-submit button")
 
     pending = page.locator(".eg-pending-comment")
     pending.wait_for(timeout=10_000)
@@ -80,7 +80,7 @@ def test_reply_moves_the_form_and_posts_a_threaded_reply(browser: Any, live_site
     page.click(f"{parent} .eg-reply")
     assert page.locator(f"{parent} #comment-form").count() == 1
     _fill(page, "A reply in place")
-    page.click("#comment-form button[type=submit]")
+    page.click("#comment-form .eg-submit button")
 
     page.locator(f"{parent} .eg-replies .eg-pending-comment").wait_for(timeout=10_000)
     (stored,) = live_site.pending()
@@ -93,7 +93,7 @@ def test_endpoint_error_shows_next_to_the_field(browser: Any, live_site: LiveSit
     page.goto(live_site.url + "/" + ARTICLE)
     _fill(page, "Bad address")
     page.eval_on_selector("#cf-email", "el => { el.type = 'text'; el.value = 'not an address'; }")
-    page.click("#comment-form button[type=submit]")
+    page.click("#comment-form .eg-submit button")
 
     error = page.locator("#cf-email-error")
     error.wait_for(state="visible", timeout=10_000)
@@ -110,7 +110,7 @@ def test_form_without_javascript_posts_and_shows_the_notice(browser: Any, live_s
     assert not page.is_visible("#comment-pending")
     _fill(page, "Posted without script")
     page.select_option("#cf-parent", str(live_site.existing.id))
-    page.click("#comment-form button[type=submit]")
+    page.click("#comment-form .eg-submit button")
 
     page.wait_for_url("**#comment-pending", timeout=10_000)
     assert page.is_visible("#comment-pending")
@@ -174,7 +174,7 @@ def test_a_lost_answer_is_retried_with_the_same_key_and_stored_once(browser: Any
     page.route("**/api/comments", lose_the_first_answer)
     page.goto(live_site.url + "/" + ARTICLE)
     _fill(page, "Sent once, answered once")
-    page.click("#comment-form button[type=submit]")
+    page.click("#comment-form .eg-submit button")
 
     page.locator(".eg-pending-comment").wait_for(timeout=15_000)
     (stored,) = live_site.pending()
@@ -193,7 +193,7 @@ def test_each_comment_gets_its_own_key(browser: Any, live_site: LiveSite) -> Non
     page.goto(live_site.url + "/" + ARTICLE)
     for number in (1, 2):
         _fill(page, f"Comment number {number}")
-        page.click("#comment-form button[type=submit]")
+        page.click("#comment-form .eg-submit button")
         page.locator(".eg-pending-comment").nth(number - 1).wait_for(timeout=15_000)
     assert len(keys) == 2 and keys[0] != keys[1] and all(keys)
     assert len(live_site.pending()) == 2

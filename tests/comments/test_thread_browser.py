@@ -69,7 +69,7 @@ def _post(page: Any, name: str = "Dana Reader", website: str = "", body: str = "
     page.fill("#cf-name", name)
     page.fill("#cf-website", website)
     page.fill("#cf-body", body)
-    page.click("#comment-form button[type=submit]")
+    page.click("#comment-form .eg-submit button")
 
 
 def _visible_count(page: Any, text: str) -> int:

@@ -65,5 +65,5 @@ def test_the_new_comment_is_dated_as_the_pages_date_it(endpoint: Endpoint) -> No
     entry = Store.require(endpoint.store, body["id"])
     context = RenderContext.from_settings(endpoint.config.pelican, endpoint.config.engagement)
     assert body["created_at_text"] == context.format_date(entry.created_at)
-    # The repository's DEFAULT_DATE_FORMAT and TIMEZONE: "November 30, 2026 at 16:36".
-    assert re.fullmatch(r"[A-Z][a-z]+ \d{1,2}, \d{4} at \d{2}:\d{2}", body["created_at_text"])
+    # The case cards' short format, in the repository's TIMEZONE: "30 Nov 2026, 16:36".
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}", body["created_at_text"])

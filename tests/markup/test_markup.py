@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pelican.plugins.engagement.markup import ALLOWED_TAGS, plain_text_to_html, render_comment, sanitize_html
 
-REL = 'rel="nofollow ugc noopener noreferrer"'
+REL = 'rel="nofollow ugc noreferrer"'
 
 
 def test_emphasis_code_and_paragraphs() -> None:

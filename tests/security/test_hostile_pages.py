@@ -139,7 +139,7 @@ def test_script_path_shows_the_pending_comment_inertly(reader_page, index: int) 
     page, visit = reader_page
     page.fill("#respond [name=name]", hostile.NAMES[1])
     page.fill("#respond [name=body]", hostile.BODIES[index])
-    page.click("#respond [type=submit]")
+    page.click("#respond .eg-submit button")
     page.wait_for_selector(".eg-pending-comment", timeout=10_000)
     page.wait_for_timeout(300)
     for handle in page.query_selector_all(".eg-pending-comment a"):

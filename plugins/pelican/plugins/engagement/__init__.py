@@ -53,6 +53,12 @@ def register() -> None:
     signals.finalized.connect(comment_pages.finish)
     signals.finalized.connect(assets.copy_to_output)
 
+    # After comment_pages.page_written (which only notes the path): the page on disk is minified
+    # before finalized derives comment pages from it.
+    from pelican.plugins.engagement import minify
+
+    signals.content_written.connect(minify.page_written)
+
     # Which source file each page came from, so `engagement check` names the Markdown line to fix.
     from pelican.plugins.engagement import sources
 

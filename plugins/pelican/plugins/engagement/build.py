@@ -64,8 +64,15 @@ def add_template_fallback(generator: Any) -> None:
 
     # Case and embed cards draw the same monogram avatars as the comments (`name|monogram`).
     generator.env.filters.setdefault("monogram", monogram)
+    from pelican.plugins.engagement.comments.views import html_datetime
+
+    generator.env.filters.setdefault("html_datetime", html_datetime)  # cards' and comments' times
     from pelican.plugins.engagement.cases.marks import mark_id, sprite
 
     # Platform marks: a card refers to its mark's <symbol>; a page carries each symbol once.
     generator.env.filters.setdefault("mark_id", mark_id)
     generator.env.filters.setdefault("mark_sprite", sprite)
+    from pelican.plugins.engagement.comments.render import JSON_DUMPS
+
+    # |tojson (JSON-LD) compact, as the fast update writes the comments it merges into it.
+    generator.env.policies["json.dumps_kwargs"] = dict(JSON_DUMPS)

@@ -44,8 +44,9 @@ ALLOWED_TAGS = frozenset(
 IMPORTED_TAGS = ALLOWED_TAGS | {"del", "q", "cite", "abbr"}
 #: Links may point only here; ``javascript:``, ``data:`` and relative URLs are dropped.
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
-#: Reader links earn no ranking (nofollow, ugc) and get no handle on our page (noopener).
-LINK_REL = "nofollow ugc noopener noreferrer"
+#: Reader links earn no ranking (nofollow, ugc) and get no handle on our page nor our address
+#: (noreferrer, which implies noopener: HTML's "noreferrer" keyword also sets "noopener").
+LINK_REL = "nofollow ugc noreferrer"
 
 def _absolute_links_only(tag: str, attribute: str, value: str) -> str | None:
     """nh3 keeps relative and empty hrefs (no scheme to check); a reader's link must be absolute."""

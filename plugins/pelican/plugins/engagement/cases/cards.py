@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import nh3
 
 TEXT_TAGS = {"p", "br", "a"}
-LINK_REL = "nofollow noopener noreferrer ugc"
+LINK_REL = "nofollow noreferrer ugc"  # noreferrer implies noopener
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _BREAK = re.compile(r"<br\s*/?>")
 _TAG = re.compile(r'<(?:[^>"]|"[^"]*")*>')

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pelican.plugins.engagement.comments.render import marker
+from pelican.plugins.engagement.comments.render import JSON_DUMPS, marker
 from pelican.plugins.engagement.files import write_file
 
 INDEX_VERSION = 1
@@ -130,15 +130,25 @@ def splice_page(text: str, key: str, fragments: Mapping[str, str],
     return text, total
 
 
-_LD_OPEN = '<script type="application/ld+json">'
+#: The theme's JSON-LD script as written, and as a minified page has it (the value unquoted).
+_LD_OPENINGS = ('<script type="application/ld+json">', "<script type=application/ld+json>")
+
+
+def _next_ld_script(text: str, position: int) -> tuple[int, int]:
+    """(start of the next JSON-LD script's opening tag, end of that tag); (-1, -1) when none."""
+    found = [(begin, begin + len(opening)) for opening in _LD_OPENINGS
+             if (begin := text.find(opening, position)) >= 0]
+    return min(found) if found else (-1, -1)
 
 
 def _merge_inline_jsonld(text: str, url: str, comments: Mapping[str, Any]) -> tuple[str, int]:
     from jinja2.utils import htmlsafe_json_dumps
 
     position = 0
-    while (begin := text.find(_LD_OPEN, position)) >= 0:
-        start = begin + len(_LD_OPEN)
+    while True:
+        begin, start = _next_ld_script(text, position)
+        if begin < 0:
+            break
         finish = text.find("</script>", start)
         if finish < 0:
             break
@@ -152,7 +162,7 @@ def _merge_inline_jsonld(text: str, url: str, comments: Mapping[str, Any]) -> tu
         if data.get("@id", data.get("url")) != url:
             continue
         data.update(comments)
-        # What Jinja's |tojson writes (sort_keys=True, <>&' escaped), so a full build matches.
-        replacement = str(htmlsafe_json_dumps(data, sort_keys=True))
+        # What the theme's |tojson writes (render.JSON_DUMPS, <>&' escaped), so a full build matches.
+        replacement = str(htmlsafe_json_dumps(data, **JSON_DUMPS))
         return text[:start] + replacement + text[finish:], 1
     return text, 0

@@ -21,6 +21,14 @@ from pelican.plugins.engagement.comments.threads import Thread
 from pelican.plugins.engagement.settings import EngagementSettings
 
 
+def html_datetime(moment: datetime) -> str:
+    """The template filter ``html_datetime``: a ``datetime`` attribute's value, ISO 8601 without the
+    ``:00`` seconds a moment does not have (HTML's date-and-time strings allow that) and UTC as
+    ``Z``: three to nine bytes less on each of a long thread's times."""
+    text = moment.isoformat(timespec="minutes" if not (moment.second or moment.microsecond) else "auto")
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
 @dataclass(frozen=True)
 class RenderContext:
     """Every setting a fragment depends on; saved with the build so a rebuild can check it."""
@@ -34,10 +42,10 @@ class RenderContext:
     collapse_replies: int
     max_length: int
     reply_notifications: bool
-    date_format: str
     timezone: str
     feed_items: int
     jsonld_items: int
+    minify_html: bool = False  # pages published minified (ENGAGEMENT_MINIFY_HTML)
 
     @classmethod
     def from_settings(cls, pelican: Mapping[str, Any], settings: EngagementSettings) -> RenderContext:
@@ -51,10 +59,10 @@ class RenderContext:
             collapse_replies=settings.COMMENT_COLLAPSE_REPLIES,
             max_length=settings.COMMENT_MAX_LENGTH,
             reply_notifications=settings.REPLY_NOTIFICATIONS,
-            date_format=str(pelican.get("DEFAULT_DATE_FORMAT", "%a %d %B %Y")),
             timezone=str(pelican.get("TIMEZONE") or "UTC"),
             feed_items=settings.COMMENT_FEED_ITEMS,
             jsonld_items=settings.COMMENT_JSONLD_ITEMS,
+            minify_html=settings.MINIFY_HTML,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -64,10 +72,9 @@ class RenderContext:
         return moment.astimezone(ZoneInfo(self.timezone))
 
     def format_date(self, moment: datetime) -> str:
-        from pelican.utils import strftime
-
-        local = self.local(moment)
-        return f"{strftime(local, self.date_format)} at {local:%H:%M}"
+        """A comment's time as pages (and the endpoint, for the script) print it: in the site's time
+        zone and the case cards' short format ("1 Jan 2024, 00:00"), fifty times in a long thread."""
+        return f"{self.local(moment):%-d %b %Y, %H:%M}"
 
     def absolute(self, path: str) -> str:
         return f"{self.site_url}/{path}"

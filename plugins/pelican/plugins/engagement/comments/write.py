@@ -23,10 +23,17 @@ from pelican.plugins.engagement.comments.views import (
     comments_feed_path,
     page_path,
 )
+from pelican.plugins.engagement.minify import published_html
 
 
-def _splice(text: str, key: str, page: PageFragments) -> tuple[str, int]:
-    return splice_page(text, key, page.fragments, (page.article_url, page.jsonld))
+def _splice(text: str, thread: ThreadFragments, page: PageFragments) -> tuple[str, int]:
+    """``page``'s fragments put into a page's ``text``, published as a full build publishes pages.
+
+    The whole page is minified after the splice (the fragments are rendered unminified), so the
+    result is what minifying the page Pelican would write with these fragments gives.
+    """
+    spliced, replaced = splice_page(text, thread.key, page.fragments, (page.article_url, page.jsonld))
+    return published_html(spliced, minify=thread.minify_html), replaced
 
 
 def splice_shown_pages(output: Path, index: PageIndex, thread: ThreadFragments) -> list[str]:
@@ -41,7 +48,7 @@ def splice_shown_pages(output: Path, index: PageIndex, thread: ThreadFragments) 
             text = path.read_text("utf-8")
         except FileNotFoundError:
             raise SpliceError(f"{relative} is gone since the last build: run a full build") from None
-        new_text, replaced = _splice(text, thread.key, first)
+        new_text, replaced = _splice(text, thread, first)
         if not replaced:
             raise SpliceError(f"{relative} has no engagement markers for {thread.key} (the theme changed "
                               "since the last build?): run a full build")
@@ -67,7 +74,7 @@ def write_comment_pages(output: Path, article_file: str, thread: ThreadFragments
     for page in thread.pages:
         if page.number == 1:
             continue
-        html, replaced = _splice(article_html, thread.key, page)
+        html, replaced = _splice(article_html, thread, page)
         if not replaced:
             raise SpliceError(f"{article_file} has no engagement markers for {thread.key}")
         relative = f"{page_path(thread.key, page.number)}index.html"

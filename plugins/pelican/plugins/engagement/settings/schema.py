@@ -360,6 +360,13 @@ class EngagementSettings:
         "the theme's static .css/.js; the sources stay as written. False: publish them as written, "
         "comments and all, to debug styles or scripts in the browser."
     )
+    MINIFY_HTML: bool = _setting(
+        True, "Publish HTML pages minified (minify-html, as `hugo --minify`): whitespace collapsed, "
+        "attribute quotes dropped where HTML allows it; comments (the fast update's markers, the "
+        "TrackBack RDF), closing tags and `<pre>`, `<textarea>` and script contents kept. Every page the "
+        "build writes and every page the fast update rewrites. False: publish the templates' "
+        "output as is, to read the HTML."
+    )
     DEPLOY_TARGET: str = _setting(
         "",
         "Where `engagement deploy` (and `make publish`) copies the output: an rsync destination "

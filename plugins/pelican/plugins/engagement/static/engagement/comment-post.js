@@ -23,7 +23,7 @@
         const href = node.tagName === "A" && node.getAttribute("href");
         if (href && /^(https?:|mailto:)/i.test(href)) {
           target.href = href;
-          target.rel = "nofollow ugc noopener noreferrer";
+          target.rel = "nofollow ugc noreferrer";
         }
       }
       node.childNodes.forEach((child) => copy(child, target));
@@ -183,7 +183,8 @@
     }
     data.notify = form.elements.notify && form.elements.notify.checked ? "1" : "";
 
-    const button = form.querySelector("[type=submit]");
+    // A minified page (ENGAGEMENT_MINIFY_HTML) drops type="submit", the button's default.
+    const button = form.querySelector("button:not([type]), [type=submit]");
     button.disabled = true;
     status("Sending…");
     try {
