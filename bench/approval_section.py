@@ -10,6 +10,7 @@ of the same site with a warm cache, the cheapest way to get the same pages witho
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -63,9 +64,14 @@ def _pages(output: Path, thread: str) -> tuple[Path, dict[Path, bytes]]:
     return output / index.articles[thread], files
 
 
+def shows_comment(page: bytes, entry_id: int) -> bool:
+    """Whether a published page holds comment ``entry_id`` (its ``id``, quoted or, minified, not)."""
+    return re.search(rb'id="?comment-%d(?=["\s>])' % entry_id, page) is not None
+
+
 def _check(output: Path, thread: str, entry_id: int, before: dict[Path, bytes]) -> int:
     article, after = _pages(output, thread)
-    if f'id="comment-{entry_id}"'.encode() not in after[article]:
+    if not shows_comment(after[article], entry_id):
         raise ApprovalFailed(f"{article} does not show comment {entry_id} after the approval returned")
     unchanged = [str(path.relative_to(output)) for path, data in after.items() if before[path] == data]
     if unchanged:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.approval_section import ENGAGEMENT, SECTION, ApprovalFailed
+from bench.approval_section import ENGAGEMENT, SECTION, ApprovalFailed, shows_comment
 from bench.sitegen import Site, article_specs
 from bench.stats import Figure, Row, value_at_most
 
@@ -67,7 +67,7 @@ def _check(output: Path, ids: dict[str, list[int]]) -> None:
     index = PageIndex.load(output)
     for thread, entry_ids in ids.items():
         page = (output / index.articles[thread]).read_bytes()
-        missing = [i for i in entry_ids if f'id="comment-{i}"'.encode() not in page]
+        missing = [i for i in entry_ids if not shows_comment(page, i)]
         if missing:
             raise ApprovalFailed(f"{index.articles[thread]} does not show comments {missing[:5]} "
                                  "after the bulk approval returned")

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import scale_store
-from bench.approval_section import ENGAGEMENT, ApprovalFailed, _pending_comment
+from bench.approval_section import ENGAGEMENT, ApprovalFailed, _pending_comment, shows_comment
 from bench.pelican_runs import BuildFailed, BuildRun, Checkout, prepare, run_pelican_usage
 from bench.sitegen import Site, _rendered_bodies, article_specs, generate
 from bench.stats import Figure, Row, ratio_at_most, value_at_most
@@ -216,8 +216,8 @@ def _approve(checkout: Checkout, settings: Path, thread: str, n: int) -> float:
     seconds = time.perf_counter() - started
     if done.returncode:
         raise ApprovalFailed(f"engagement moderate approve failed: {done.stderr.strip()[-300:]}")
-    marker = f'id="comment-{entry_id}"'.encode()
-    if not any(marker in page.read_bytes() for page in (checkout.output / thread).rglob("*.html")):
+    pages = (checkout.output / thread).rglob("*.html")
+    if not any(shows_comment(page.read_bytes(), entry_id) for page in pages):
         raise ApprovalFailed(f"no page of {thread} shows comment {entry_id} after the approval returned")
     return seconds
 
