@@ -80,7 +80,7 @@ def test_a_build_publishes_pages_minified_that_html_parser_nests_right(tmp_path:
     content = tmp_path / "content"
     write_article(content / "articles", "one",
                   "A paragraph\nover two lines.\n\n    code   kept\n\nText with <!-- a comment -->.")
-    output = build_site(tmp_path, content)
+    output = build_site(tmp_path, content, ENGAGEMENT_MINIFY_HTML=True)
     page = (output / "2024/01/one/index.html").read_text("utf-8")
     assert "\n  " not in page.split("<pre>")[0]  # indentation gone before the code block
     assert "code   kept" in page and "<!-- a comment -->" in page

@@ -11,8 +11,9 @@ from pelican.plugins.engagement.store import NewEntry
 from tests.comments.helpers import T0, make_site, soup, thread_key, tree_bytes
 
 
-def test_rebuild_after_approval_equals_full_build(tmp_path: Path) -> None:
-    site = make_site(tmp_path)
+@pytest.mark.parametrize("minify", [False, True], ids=["as-written", "minified"])
+def test_rebuild_after_approval_equals_full_build(tmp_path: Path, minify: bool) -> None:
+    site = make_site(tmp_path, ENGAGEMENT_MINIFY_HTML=minify)
     first = site.comment("first-post", "Already there")
     site.comment("second-post", "On another article")
     built = site.build()
@@ -42,8 +43,9 @@ def test_rebuild_touches_only_pages_showing_the_thread(tmp_path: Path) -> None:
     assert soup(built, "2024/02/second-post").select("li.p-comment")
 
 
-def test_rebuild_when_thread_grows_a_second_page_equals_full_build(tmp_path: Path) -> None:
-    site = make_site(tmp_path, ENGAGEMENT_COMMENTS_PER_PAGE=2)
+@pytest.mark.parametrize("minify", [False, True], ids=["as-written", "minified"])
+def test_rebuild_when_thread_grows_a_second_page_equals_full_build(tmp_path: Path, minify: bool) -> None:
+    site = make_site(tmp_path, ENGAGEMENT_COMMENTS_PER_PAGE=2, ENGAGEMENT_MINIFY_HTML=minify)
     for minute in range(2):
         site.comment("first-post", f"Comment {minute}", minutes=minute)
     built = site.build()

@@ -361,11 +361,12 @@ class EngagementSettings:
         "comments and all, to debug styles or scripts in the browser."
     )
     MINIFY_HTML: bool = _setting(
-        True, "Publish HTML pages minified (minify-html, as `hugo --minify`): whitespace collapsed, "
-        "attribute quotes dropped where HTML allows it; comments (the fast update's markers, the "
-        "TrackBack RDF), closing tags and `<pre>`, `<textarea>` and script contents kept. Every page the "
-        "build writes and every page the fast update rewrites. False: publish the templates' "
-        "output as is, to read the HTML."
+        False, "True: publish HTML pages minified (minify-html, as `hugo --minify`): whitespace "
+        "collapsed, attribute quotes dropped where HTML allows it; comments (the fast update's "
+        "markers, the TrackBack RDF), closing tags and `<pre>`, `<textarea>` and script contents "
+        "kept; every page the build writes and every page the fast update rewrites. Off by default: "
+        "it saves about 4 % of an article's bytes but only about 1 % once gzip-compressed, and costs "
+        "a build about 3 CPU-ms a page; `engagement check` then reports HTML problems on line 1."
     )
     DEPLOY_TARGET: str = _setting(
         "",
