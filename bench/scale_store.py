@@ -128,11 +128,14 @@ def postgres_answers(url: str = POSTGRES_URL) -> bool:
 
 
 @contextmanager
-def postgres_schema(base: str = POSTGRES_URL) -> Iterator[str]:
-    """A schema of its own on the server, dropped afterwards; yields a store URL that uses it."""
+def postgres_schema(base: str = POSTGRES_URL, prefix: str = "bench_scale") -> Iterator[str]:
+    """A schema of its own on the server, dropped afterwards; yields a store URL that uses it.
+
+    The test suite's PostgreSQL fixture uses it too (prefix ``t``), so the two cannot drift.
+    """
     from sqlalchemy import create_engine, text
 
-    schema = f"bench_scale_{uuid.uuid4().hex[:10]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base)
     try:
         with admin.begin() as conn:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,19 +44,10 @@ def browser() -> Iterator[object]:
 
 def _postgres_schema_url(base: str) -> Iterator[str]:
     """A fresh PostgreSQL schema per test, dropped afterwards; yields a URL that uses it."""
-    from sqlalchemy import create_engine, text
+    from bench.scale_store import postgres_schema
 
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_schema(base, prefix="t") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
