@@ -51,8 +51,8 @@ def test_case_renders_as_an_accessible_card(tmp_path: Path) -> None:
     assert card["id"] == "case-jetblue" and "h-cite" in card["class"]
     assert card.select_one(".case-timing time")["datetime"] == "PT12M"
     assert card.select_one(".case-timing time").get_text() == "12 minutes"
-    turns = [li["class"][1] for li in card.select(".case-exchange > li")]
-    assert turns == ["case-customer", "case-within", "case-reply"]  # the timing line carries its grade
+    turns = [li["class"] for li in card.select(".case-exchange > li")]
+    assert turns == [["case-post"], ["case-timing", "case-within"], ["case-post"]]  # the line has a grade
     assert card.find(class_="p-author").get_text(" ", strip=True) == "Ryan @ryan"
 
 
@@ -109,6 +109,18 @@ def test_verdict_and_lesson_are_labelled(tmp_path: Path) -> None:
     assert card.select_one(".case-lesson").get_text(" ", strip=True) == "Lesson Apologize, then follow up."
 
 
+def test_the_head_gives_the_search_its_filters(tmp_path: Path) -> None:
+    """Pagefind (plugins/site_search.py) files the article under the words the head shows: the
+    verdict and the brand as printed, the platform after the brand's; a rating is no verdict."""
+    rated = "\n```case\nbrand: Acme\nrating: 4\n```\n"
+    page = BeautifulSoup((build_site(tmp_path, _site(tmp_path, CASE + rated)) / "2024/01/story/index.html")
+                         .read_text("utf-8"), "html.parser")
+    heads = [{span.get_text(): span.get("data-pagefind-filter") for span in head.find_all("span")}
+             for head in page.select(".case-head")]
+    assert heads == [{"Beauty": "verdict", "JetBlue": "brand, platform:Twitter", "on Twitter": None},
+                     {"Rated 4 of 5": None, "Acme": "brand"}]
+
+
 def test_screenshot_is_lazy_and_opens_in_a_dialog(tmp_path: Path) -> None:
     output = build_site(tmp_path, _site(tmp_path))
     card = _card(output)
@@ -143,7 +155,8 @@ def test_summary_card_without_a_section_has_no_story_link(tmp_path: Path) -> Non
 def test_one_sided_case_shows_only_what_was_said(tmp_path: Path) -> None:
     body = "```case\nbrand: Acme\nverdict: beast\ncustomer_said: Where is my parcel?\n```\n"
     card = _card(build_site(tmp_path, _site(tmp_path, body)))
-    assert [li["class"][-1] for li in card.select(".case-exchange > li")] == ["case-customer"]
+    (post,) = card.select(".case-exchange > li")
+    assert post.select_one("blockquote.e-content").get_text() == "Where is my parcel?"  # the customer's
     assert card.select_one(".post-head .p-name").get_text() == "The customer"
 
 
@@ -193,7 +206,7 @@ def test_seed_articles_render_their_cases(seed_site: Path) -> None:
                  "2016/02/beauties-and-beasts-of-social-customer-service"):
         soup = BeautifulSoup((seed_site / page / "index.html").read_text("utf-8"), "html.parser")
         cards = soup.find_all("figure", class_="case-card")
-        brands += [card.find(class_="case-brand").get_text() for card in cards]
+        brands += [card.select_one('.case-head [data-pagefind-filter^="brand"]').get_text() for card in cards]
         assert "CASE MARKER" not in str(soup)
     assert brands == ["Sainsbury's", "Tesco", "Domino's", "JetBlue", "Pigalle Boston", "British Airways"]
 

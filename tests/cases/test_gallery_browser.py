@@ -185,7 +185,7 @@ def test_cards_and_gallery_fit_320_pixels(browser: Any, served: str, path: str) 
 
 def test_quoted_posts_do_not_inherit_the_theme_quote_style(page: Any) -> None:
     page.goto(f"{SITEURL}/2025/01/three/")
-    style = page.locator(".case-customer blockquote").evaluate(
+    style = page.locator(".case-post > blockquote").first.evaluate(
         "q => { const s = getComputedStyle(q);"
         " return [s.paddingLeft, s.borderLeftWidth, s.backgroundColor] }")
     assert style == ["0px", "0px", "rgba(0, 0, 0, 0)"]

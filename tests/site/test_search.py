@@ -88,7 +88,26 @@ def test_a_brand_filter_narrows_the_results(browser: Any, indexed: tuple[str, Pa
     (only,) = _titles(page)
     assert only in everything
     page.goto(page.locator(".pagefind-ui__result-link").first.get_attribute("href"))
-    assert page.locator('figure.case-card[data-brand="JetBlue"]').count() == 1
+    assert page.locator("figure.case-card .case-head", has_text="JetBlue").count() == 1
+    page.context.close()
+
+
+def test_the_filters_are_the_case_heads_words(browser: Any, indexed: tuple[str, Path]) -> None:
+    """Pagefind takes each filter from a case card's head as printed (Sainsbury&#39;s reads
+    Sainsbury's), counted once a card (two articles hold the six cases); a card that names no
+    platform adds none."""
+    url, _output = indexed
+    page, _requested = _search_page(browser, url)
+    filters = page.evaluate(f"""async () => {{
+        const pagefind = await import("{url}/pagefind/pagefind.js");
+        return await pagefind.filters();
+    }}""")
+    assert filters == {
+        "brand": {"British Airways": 1, "Domino's": 1, "JetBlue": 1, "Pigalle Boston": 1,
+                  "Sainsbury's": 1, "Tesco": 1},
+        "platform": {"Twitter": 1},
+        "verdict": {"Beast": 2, "Beauty": 4},
+    }
     page.context.close()
 
 
