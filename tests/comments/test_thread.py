@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.comments.helpers import make_site, soup
 
@@ -126,3 +129,31 @@ def test_jsonld_carries_comment_count_and_comments(tmp_path: Path) -> None:
     first, second = data["comment"]
     assert first["@type"] == "Comment" and first["author"]["name"] == "Ann" and first["text"] == "Top one"
     assert second["parentItem"]["@id"] == first["@id"]
+
+
+def _extras_links(page: Any) -> list[str]:
+    return [link["href"] for link in page.select('#comments link[rel="stylesheet"]')
+            if link["href"].endswith("/engagement/comment-extras.css")]
+
+
+def test_flat_thread_does_without_the_extras_stylesheet(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    site.comment("first-post", "One")
+    site.comment("first-post", "Two", minutes=1)
+    page = soup(site.build(), "2024/01/first-post")
+
+    assert len(page.select("li.p-comment")) == 2
+    assert _extras_links(page) == []
+
+
+@pytest.mark.parametrize("shows", ["reply", "author-badge", "page-links"])
+def test_extras_stylesheet_is_linked_in_the_section_that_shows_them(tmp_path: Path, shows: str) -> None:
+    site = make_site(tmp_path, ENGAGEMENT_COMMENTS_PER_PAGE=1 if shows == "page-links" else 100)
+    first = site.comment("first-post", "One")
+    site.comment("first-post", "Two", minutes=1, parent=first if shows == "reply" else None,
+                 by_author=shows == "author-badge")
+    output = site.build()
+
+    pages = ["2024/01/first-post"] + (["2024/01/first-post/comments/page/2"] if shows == "page-links" else [])
+    for path in pages:
+        assert len(_extras_links(soup(output, path))) == 1, path

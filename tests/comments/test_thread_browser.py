@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,17 +44,30 @@ class _Later:
         return self.app(environ, start_response)
 
 
-@pytest.fixture
-def live_site(tmp_path: Path) -> Iterator[LiveSite]:
+@contextmanager
+def _served(tmp_path: Path, seed: Callable[[Site], Any]) -> Iterator[tuple[Site, str, Any]]:
+    """A site built after ``seed(site)`` stored its entries, served with its endpoint; yields the
+    site, its URL and what ``seed`` returned."""
     static, endpoint = _Later(), _Later()
     with serve_wsgi(static) as site_url, serve_wsgi(endpoint) as endpoint_url:
         site = make_site(tmp_path, SITEURL=site_url, FEED_DOMAIN=site_url,
                          ENGAGEMENT_ENDPOINT_URL=endpoint_url)
-        first = site.comment("first-post", "The first comment.", author_name="Łukasz Öz")
-        reply = site.comment("first-post", "A reply to it.", minutes=5, parent=first, author_name=LONG_NAME,
-                             author_url="https://max.example")
+        seeded = seed(site)
         static.app = static_app(site.build())
         endpoint.app = create_app(site.config(), store=Store.open(site.database_url))
+        yield site, site_url, seeded
+
+
+def _comment_and_reply(site: Site) -> tuple[Entry, Entry]:
+    first = site.comment("first-post", "The first comment.", author_name="Łukasz Öz")
+    reply = site.comment("first-post", "A reply to it.", minutes=5, parent=first, author_name=LONG_NAME,
+                         author_url="https://max.example")
+    return first, reply
+
+
+@pytest.fixture
+def live_site(tmp_path: Path) -> Iterator[LiveSite]:
+    with _served(tmp_path, _comment_and_reply) as (site, site_url, (first, reply)):
         yield LiveSite(site, site_url, first, reply)
 
 
@@ -113,6 +127,24 @@ def test_reply_is_indented_under_its_parent_with_a_thread_line(browser: Any, liv
     page.context.close()
 
 
+def test_readers_reply_in_a_thread_without_replies_shows_styled(browser: Any, tmp_path: Path) -> None:
+    """A flat thread's page does without comment-extras.css; a reply posted there (with
+    JavaScript) still shows indented on its thread line, and on its pending tint: comment-post.js
+    loads both stylesheets before it shows the comment."""
+    with _served(tmp_path, lambda site: site.comment("first-post", "A flat thread.")) as (_site, url, top):
+        page = _page(browser)
+        page.goto(f"{url}/{WITH_REPLIES}")
+        assert page.locator('link[href$="/comment-extras.css"]').count() == 0
+        page.locator(f"#comment-{top.id} .eg-reply").click()
+        _post(page)
+        mine = page.locator(f"#comment-{top.id} > .eg-replies > .eg-pending-comment")
+        mine.wait_for(timeout=10_000)
+        looks = mine.evaluate("el => [getComputedStyle(el.parentElement).borderLeftStyle,"
+                              " getComputedStyle(el).backgroundColor]")
+        assert looks[0] == "solid" and looks[1] != "rgba(0, 0, 0, 0)"
+        page.context.close()
+
+
 def test_meta_line_wraps_between_items_at_320_px(browser: Any, live_site: LiveSite) -> None:
     page = _page(browser, width=320)
     page.goto(f"{live_site.url}/{WITH_REPLIES}")
@@ -170,14 +202,11 @@ def test_comments_heading_shows_with_the_readers_comment_under_a_linkback(browse
                                                                            tmp_path: Path) -> None:
     """Under a linkback the count heads the block and the comments' heading is hidden (it heads
     nothing yet); the reader's own pending comment is something for it to head."""
-    static, endpoint = _Later(), _Later()
-    with serve_wsgi(static) as site_url, serve_wsgi(endpoint) as endpoint_url:
-        site = make_site(tmp_path, SITEURL=site_url, FEED_DOMAIN=site_url,
-                         ENGAGEMENT_ENDPOINT_URL=endpoint_url)
+    def trackback(site: Site) -> None:
         site.store.add(NewEntry(thread=thread_key("second-post"), kind="trackback", status="approved",
                                 blog_name="A blog", body_html="<p>Linked.</p>", created_at=T0))
-        static.app = static_app(site.build())
-        endpoint.app = create_app(site.config(), store=Store.open(site.database_url))
+
+    with _served(tmp_path, trackback) as (_site, site_url, _):
         page = _page(browser)
         page.goto(f"{site_url}/{EMPTY}")
         assert page.inner_text("#responses-title") == "1 reply"

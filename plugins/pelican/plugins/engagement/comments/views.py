@@ -299,6 +299,15 @@ class ThreadView:
         """Every comment on the current page, replies included, in reading order."""
         return [node for root in self.comments for node in root.walk()]
 
+    @property
+    def shows_extras(self) -> bool:
+        """Does this page show replies, page links or the author's badge (what comment-extras.css styles)?
+
+        Most threads show none of them, so most pages do without that stylesheet's bytes.
+        """
+        return (self.num_pages > 1 or any(root.children for root in self.comments)
+                or any(node.entry.by_author for node in self.shown))
+
     def on_page(self, number: int) -> ThreadView:
         """The same thread showing page ``number`` of its comments."""
         if not 1 <= number <= self.num_pages:

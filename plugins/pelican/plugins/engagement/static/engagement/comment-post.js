@@ -2,12 +2,15 @@
    Idempotency-Key per comment), the comment shown in place as awaiting moderation, errors put next
    to their field. Loaded by comments.js when the reader first touches the form; it tells
    comments.js when a comment went through ("engagement:posted"), which puts the form back under
-   the thread. No dependencies. */
+   the thread. What it shows is styled by comment-post.css (and a reply, in a thread that had none,
+   by comment-extras.css), asked for here and waited for before the comment shows. No dependencies. */
 (() => {
   "use strict";
   const form = document.getElementById("comment-form");
   const section = document.getElementById("comments");
   if (!form || !section) return;
+  const self = document.currentScript || document.querySelector('script[src*="/engagement/comment-post.js"]');
+  const HERE = self ? self.src : location.href; /* the plugin's folder of scripts and stylesheets */
   const TAGS = ["A", "P", "EM", "STRONG", "CODE", "PRE", "BLOCKQUOTE", "UL", "OL", "LI", "BR"];
 
   /* body_html comes sanitized from the endpoint; rebuild it from an allow-list anyway, so even a
@@ -38,6 +41,25 @@
     if (text) node.textContent = text;
     return node;
   };
+
+  /* A stylesheet of this folder, linked once (unless the page already links it); the promise settles
+     when it has loaded or failed (a comment is shown either way). */
+  const sheets = {};
+  const stylesheet = (name) => {
+    if (!sheets[name]) {
+      const href = new URL(`${name}.css`, HERE).href;
+      const linked = Array.from(document.querySelectorAll("link[rel=stylesheet]")).some((l) => l.href === href);
+      sheets[name] = linked ? Promise.resolve() : new Promise((resolve) => {
+        const link = document.createElement("link");
+        link.rel = "stylesheet";
+        link.href = href;
+        link.onload = link.onerror = resolve;
+        document.head.append(link);
+      });
+    }
+    return sheets[name];
+  };
+  stylesheet("comment-post"); /* loaded on the reader's first touch of the form, long before a comment is sent */
 
   const status = (text, quiet = false) => {
     const line = form.querySelector(".eg-status");
@@ -187,6 +209,8 @@
     const button = form.querySelector("button:not([type]), [type=submit]");
     button.disabled = true;
     status("Sending…");
+    /* A reply needs comment-extras.css where the thread has no replies yet: asked for while sending. */
+    const styled = Promise.all([stylesheet("comment-post"), data.parent && stylesheet("comment-extras")]);
     try {
       data.form_token = await tokenWhenReady();
       const payload = JSON.stringify(data);
@@ -200,6 +224,7 @@
         return;
       }
       fetchToken(); /* a token counts once */
+      await styled;
       const item = pendingComment(body);
       listFor(body.parent || data.parent).append(item);
       notEmptyAnyMore();
