@@ -6,13 +6,11 @@ Set ENGAGEMENT_SCREENSHOTS=DIR to keep the screenshots (docs/screenshots/ holds 
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.support.browser import assert_axe_clean
 from tests.support.endpoint import Endpoint
 from tests.support.moderation_queue import seed_queue
 
@@ -154,13 +152,8 @@ def test_bulk_works_without_javascript(browser: Any, start_endpoint) -> None:
 def test_moderation_page_has_no_axe_violations(browser: Any, start_endpoint, scheme: str) -> None:
     endpoint = start_endpoint(ADMIN_TOKEN=TOKEN)
     seed_queue(endpoint.store)
-    shots = os.environ.get("ENGAGEMENT_SCREENSHOTS")
     for width in (375, 1280):
         page = _open(browser, endpoint, scheme=scheme, width=width)
         page.keyboard.press("j")
-        results = Axe().run(page, options={"resultTypes": ["violations"]})
-        assert results.violations_count == 0, results.generate_report()
-        if shots:
-            Path(shots).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(shots) / f"moderation-{width}-{scheme}.png"), full_page=True)
+        assert_axe_clean(page, f"moderation-{width}-{scheme}")
         page.context.close()

@@ -49,3 +49,18 @@ def launch() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def assert_axe_clean(page: Any, shot_name: str) -> None:
+    """axe-core finds no violation on ``page``. With ENGAGEMENT_SCREENSHOTS=DIR the page is also
+    kept as DIR/``shot_name``.png, full length, for a person to look at."""
+    from pathlib import Path
+
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"resultTypes": ["violations"]})
+    assert results.violations_count == 0, results.generate_report()
+    shots = os.environ.get("ENGAGEMENT_SCREENSHOTS")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(shots) / f"{shot_name}.png"), full_page=True)
