@@ -43,7 +43,7 @@ def live_site(tmp_path: Path) -> Iterator[LiveSite]:
     static, endpoint = _Later(), _Later()
     with serve_wsgi(static) as site_url, serve_wsgi(endpoint) as endpoint_url:
         site = make_site(tmp_path, SITEURL=site_url, FEED_DOMAIN=site_url,
-                         ENGAGEMENT_ENDPOINT_URL=endpoint_url)
+                         ENGAGEMENT_ENDPOINT_URL=endpoint_url, ENGAGEMENT_FORM_TOKEN_MIN_SECONDS=0)
         existing = site.comment("first-post", "First!", author_name="Ann")
         output = site.build()
         static.app = static_app(output)
@@ -109,8 +109,9 @@ def test_form_without_javascript_posts_and_shows_the_notice(browser: Any, live_s
     page.goto(live_site.url + "/" + ARTICLE)
     assert not page.is_visible("#comment-pending")
     _fill(page, "Posted without script")
-    page.select_option("#cf-parent", str(live_site.existing.id))
     page.click("#comment-form .eg-submit button")
+    page.select_option("#parent", str(live_site.existing.id))  # asked on the "check and send" page
+    page.click("form button[type=submit]")
 
     page.wait_for_url("**#comment-pending", timeout=10_000)
     assert page.is_visible("#comment-pending")

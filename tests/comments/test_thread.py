@@ -89,12 +89,25 @@ def test_open_thread_has_the_form_the_endpoint_expects(tmp_path: Path) -> None:
     assert form["method"] == "post" and form["action"] == "http://127.0.0.1:8001/comments"
     assert form["data-api"] == "http://127.0.0.1:8001/api/comments"
     names = {field["name"] for field in form.select("[name]")}
-    assert names == {"thread", "parent", "name", "email", "website", "body", "notify", "homepage"}
+    assert names == {"thread", "parent", "choose_parent", "name", "email", "website", "body", "notify",
+                     "homepage"}
     assert form.select_one("[name=thread]")["value"] == "2024/01/first-post/"
     honeypot = form.select_one("[name=homepage]")
     assert honeypot["tabindex"] == "-1" and honeypot["autocomplete"] == "off"
     assert honeypot.find_parent(attrs={"aria-hidden": "true"}) is not None
     assert "awaiting moderation" in page.select_one("#comment-pending").get_text()
+
+
+def test_form_leaves_the_reply_choice_to_the_endpoint(tmp_path: Path) -> None:
+    """No list of the thread's comments in the page: the script's Reply buttons set `parent`, and a
+    post without the script is asked on the endpoint's "check and send" page."""
+    site = make_site(tmp_path)
+    site.comment("first-post", "Hi")
+    form = soup(site.build(), "2024/01/first-post").select_one("form#comment-form")
+    assert form.select("select") == []
+    parent = form.select_one("[name=parent]")
+    assert (parent["type"], parent["value"]) == ("hidden", "")
+    assert form.select_one("[name=choose_parent]")["value"] == "1"
 
 
 def test_closed_thread_says_comments_are_closed(tmp_path: Path) -> None:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
 from bs4 import BeautifulSoup
+from pelican.plugins.engagement.endpoint import create_app
+from pelican.plugins.engagement.store import Store
 
+from tests.comments.helpers import make_site, soup
 from tests.support.endpoint import CLOSED, OPEN, SITEURL, BuiltSite, Endpoint, comment_fields
 from tests.support.servers import serve_wsgi, static_app
+
+ARTICLE = "2024/01/first-post/"  # tests.comments.helpers' site
 
 
 def _form_fields(html: str) -> tuple[str, dict[str, str]]:
@@ -85,3 +91,24 @@ def test_filled_honeypot_is_refused_and_nothing_stored(endpoint: Endpoint) -> No
     assert answer.status_code == 400
     assert "must stay empty" in answer.text
     assert endpoint.store.list() == []
+
+
+def test_reply_without_javascript_is_chosen_on_the_check_page_and_threads(tmp_path: Path) -> None:
+    site = make_site(tmp_path, ENGAGEMENT_FORM_TOKEN_MIN_SECONDS=0)
+    ann = site.comment("first-post", "First!", author_name="Ann")
+    with serve_wsgi(static_app(site.build())) as static, \
+            serve_wsgi(create_app(site.config(), store=Store.open(site.database_url))) as endpoint_url:
+        action, fields = _form_fields(requests.get(f"{static}/{ARTICLE}", timeout=10).text)
+        fields.update(name="Dana Reader", body="Agreed.")
+        check = requests.post(endpoint_url + action, data=fields, allow_redirects=False, timeout=10)
+        assert check.status_code == 200, check.text
+        form = BeautifulSoup(check.text, "html.parser").find("form")
+        assert form.find("select", id="parent") is not None
+        confirm = {f["name"]: _value(f) for f in form.find_all(["input", "select"])} | {"parent": str(ann.id)}
+        sent = requests.post(endpoint_url + action, data=confirm, allow_redirects=False, timeout=10)
+    assert sent.status_code == 303
+    [reply] = site.store.list(status="pending")
+    assert reply.parent_id == ann.id
+    site.store.update(reply.id, status="approved")
+    page = soup(site.build(), ARTICLE.rstrip("/"))
+    assert page.select_one(f"#comment-{ann.id} > .eg-replies > #comment-{reply.id}") is not None

@@ -1,7 +1,9 @@
 """Posting and reading comments: the plain form (``/comments``) and the JSON API (``/api/…``).
 
 The form works without JavaScript: a successful post answers 303 to the article's
-``#comment-pending`` anchor, whose notice the static page shows with CSS ``:target``. The page's
+``#comment-pending`` anchor, whose notice the static page shows with CSS ``:target``. Posted from
+the static page of a thread with comments, it first gets the "check and send" page, which asks
+whom the comment replies to (:mod:`pelican.plugins.engagement.endpoint.reply_choice`). The page's
 script posts the same fields as JSON and gets the stored comment back (201). Both paths share
 :mod:`pelican.plugins.engagement.endpoint.submission`, so their rules cannot drift apart.
 
@@ -21,7 +23,7 @@ from typing import Any
 
 from flask import Blueprint, Request, Response, current_app, jsonify, redirect, render_template, request
 
-from pelican.plugins.engagement.endpoint import idempotency, inputs, security
+from pelican.plugins.engagement.endpoint import idempotency, inputs, reply_choice, security
 from pelican.plugins.engagement.endpoint.context import EndpointContext, endpoint_context
 from pelican.plugins.engagement.endpoint.errors import Refusal
 from pelican.plugins.engagement.endpoint.submission import (
@@ -96,6 +98,8 @@ def post_form() -> Response:
             return idempotency.replay_form(stored)
         if stored is not None:  # the token again with another comment: the once-only rule judges it
             key = None
+    if reply_choice.wanted(request.form) and _thread_has_choices(ctx):
+        return _confirm_page(ctx)
     try:
         entry, thread = accept_comment(ctx, request.form, address, _client(request), key,
                                        lambda stored: (303, _form_location(ctx, stored)))
@@ -132,23 +136,36 @@ def _client(req: Request) -> dict[str, str]:
             "referrer": req.headers.get("Referer", "")[:2048]}
 
 
-def _confirm_page(ctx: EndpointContext) -> tuple[str, int]:
+def _thread_has_choices(ctx: EndpointContext) -> bool:
+    """Has the posted thread a comment to reply to? (An unknown one is refused further on.)"""
+    key = normalise_thread_key(request.form.get("thread", ""), ctx.config.site_url)
+    return ctx.manifest.get(key) is not None and reply_choice.has_choices(ctx.store, key)
+
+
+def _confirm_page(ctx: EndpointContext) -> tuple[str, int, dict[str, str]]:
     """The reader without JavaScript: their comment back, with a fresh form token, to send again.
 
-    Nothing is stored yet. The page previews the comment as it will look; its button posts the
-    same fields with the token, which must then be at least FORM_TOKEN_MIN_SECONDS old.
+    Nothing is stored yet. The page previews the comment as it will look and asks whom it replies
+    to (the thread's comments, read now); its button posts the same fields with the token, which
+    must then be at least FORM_TOKEN_MIN_SECONDS old.
     """
     data = request.form
     check_submission(ctx, data)  # a field problem is refused now, with its message
     key = normalise_thread_key(data.get("thread", ""), ctx.config.site_url)
     fields = {name: data.get(name, "") for name in
               ("thread", "parent", "name", "email", "website", "body", "notify")}
+    choices = reply_choice.reply_choices(ctx.store, key, fields["parent"].strip(),
+                                         lambda moment: display_time(ctx, moment))
+    if choices.options:  # the select sends it
+        del fields["parent"]
+    settings = ctx.settings
     return render_template(
         "engagement_endpoint/confirm_comment.html",
-        fields=fields, token=form_token.issue(ctx.secret, key),
+        fields=fields, choices=choices, token=form_token.issue(ctx.secret, key),
         preview=render_comment(data.get("body", "").strip()), token_field=form_token.FIELD,
-        back_url=_article_guess(ctx), min_seconds=ctx.settings.FORM_TOKEN_MIN_SECONDS,
-    ), 200
+        back_url=_article_guess(ctx),
+        min_seconds=settings.FORM_TOKEN_MIN_SECONDS if settings.FORM_TOKEN != "off" else 0,
+    ), 200, {"Content-Security-Policy": security.form_policy(ctx.config.site_url)}
 
 
 def _article_guess(ctx: EndpointContext) -> str:

@@ -2,8 +2,8 @@
    reply in place (the per-comment "Reply" buttons are added here: they only work with a script).
    Posting with fetch (the comment shown in place as pending, errors by their field) is
    comment-post.js, loaded when the reader first touches the form (most readers never do). Without
-   scripts the form still works (plain POST, 303 back to #comment-pending; "In reply to" picks the
-   comment). A permalink to a comment that moved to another page of a long thread is
+   scripts the form still works (plain POST, 303 back to #comment-pending; on a thread with
+   comments the endpoint's "check and send" page asks whom it replies to). A permalink to a comment that moved to another page of a long thread is
    comment-index.js, linked by those pages only. No dependencies. */
 (() => {
   "use strict";
@@ -81,11 +81,11 @@
     loadPosting().then(() => form.requestSubmit(), () => form.submit());
   });
 
-  /* A "Reply" button under each comment the form's list offers (not under a pending one). */
-  const offered = new Set(Array.from(form.elements.parent.options || [], (option) => option.value));
+  /* A "Reply" button under each comment of the page as built (run once, before a comment pending
+     moderation can be shown in place): all are approved, and the endpoint takes any as a parent,
+     moving a reply deeper than COMMENT_MAX_DEPTH up beside its parent. */
   section.querySelectorAll(".p-comment > .e-content").forEach((content) => {
     const comment = content.parentElement;
-    if (!offered.has(comment.id.replace("comment-", ""))) return;
     const button = el("button", "eg-reply", "Reply");
     button.type = "button";
     const author = comment.querySelector(":scope > p > .p-author");
