@@ -103,6 +103,22 @@ def test_endpoint_error_shows_next_to_the_field(browser: Any, live_site: LiveSit
     page.close()
 
 
+def test_endpoint_error_is_read_out_with_its_field(browser: Any, live_site: LiveSite) -> None:
+    """The slot the script makes is named in the field's description (after its help), so a screen
+    reader says the message when the field takes the focus; a second error reuses it."""
+    page = browser.new_page()
+    page.goto(live_site.url + "/" + ARTICLE)
+    _fill(page, "Bad address")
+    page.eval_on_selector("#cf-email", "el => { el.type = 'text'; el.value = 'not an address'; }")
+    for _ in range(2):
+        page.click("#comment-form .eg-submit button")
+        page.locator("#cf-email-error").wait_for(state="visible", timeout=10_000)
+    assert page.get_attribute("#cf-email", "aria-describedby") == "cf-email-error"
+    assert page.locator(".eg-error").count() == 1
+    assert page.evaluate("document.activeElement.id") == "cf-email"
+    page.close()
+
+
 def test_form_without_javascript_posts_and_shows_the_notice(browser: Any, live_site: LiveSite) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

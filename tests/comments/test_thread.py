@@ -110,6 +110,15 @@ def test_form_leaves_the_reply_choice_to_the_endpoint(tmp_path: Path) -> None:
     assert form.select_one("[name=choose_parent]")["value"] == "1"
 
 
+def test_form_carries_no_empty_error_slots(tmp_path: Path) -> None:
+    """Errors without a script are the endpoint's page; comment-post.js makes a slot when needed."""
+    site = make_site(tmp_path)
+    form = soup(site.build(), "2024/01/first-post").select_one("form#comment-form")
+    assert form.select(".eg-error") == []
+    assert [f["aria-describedby"] for f in form.select("[aria-describedby]")] == ["cf-website-help",
+                                                                                   "cf-body-help"]
+
+
 def test_closed_thread_says_comments_are_closed(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     page = soup(site.build(), "2024/03/closed-post")

@@ -66,12 +66,27 @@
     line.textContent = text;
     line.classList.toggle("visually-hidden", quiet);
   };
+  /* A field's error slot, made the first time the endpoint blames that field (the static page
+     carries none): the last part of its .eg-field, and named in the field's aria-describedby, so
+     the message is read out when the field takes the focus. */
+  const SLOTTED = ["name", "email", "website", "body"];
+  const errorSlot = (field) => {
+    const id = `cf-${field.name}-error`;
+    let slot = document.getElementById(id);
+    if (!slot) {
+      slot = el("span", "eg-error");
+      slot.id = id;
+      field.closest(".eg-field").append(slot);
+      const described = field.getAttribute("aria-describedby");
+      field.setAttribute("aria-describedby", described ? `${described} ${id}` : id);
+    }
+    return slot;
+  };
   const showError = (data, code) => {
-    const field = data.field && form.elements[data.field];
-    const slot = data.field && document.getElementById(`cf-${data.field}-error`);
+    const field = SLOTTED.includes(data.field) && form.elements[data.field];
     const message = data.error || `Your comment could not be sent (error ${code}). Please try again.`;
-    if (field && slot && field.type !== "hidden") {
-      slot.textContent = message;
+    if (field) {
+      errorSlot(field).textContent = message;
       field.setAttribute("aria-invalid", "true");
       field.focus();
     } else {
