@@ -43,8 +43,8 @@ def test_each_order_is_paginated_on_its_own(paged_site: Path) -> None:
 def test_pages_link_to_their_neighbours(paged_site: Path) -> None:
     nav = _page(paged_site, "cases/page/2").find("nav", class_="case-pages")
     assert nav["aria-label"] == "Gallery pages"
-    assert nav.find("a", rel="prev")["href"] == "http://127.0.0.1:8000/cases/"
-    assert nav.find("a", rel="next")["href"] == "http://127.0.0.1:8000/cases/page/3/"
+    assert nav.find("a", rel="prev")["href"] == "/cases/"
+    assert nav.find("a", rel="next")["href"] == "/cases/page/3/"
     assert nav.find(attrs={"aria-current": "page"}).get_text() == "Page 2 of 3"
 
 
@@ -76,7 +76,7 @@ def test_the_overview_is_drawn_once_per_listing_and_linked_from_its_other_pages(
         page = _page(paged_site, path)
         assert page.select_one(".case-overview") is None, path
         link = page.select_one(".case-overview-link a")
-        assert link["href"] == "http://127.0.0.1:8000/cases/#overview-title", path
+        assert link["href"] == "/cases/#overview-title", path
         assert link.get_text() == "Response times of these cases against the 2-hour goal", path
     facet = _page(paged_site, "cases/brand/acme")
     assert len(facet.select("svg.case-chart circle")) == 1
@@ -92,7 +92,7 @@ def test_a_paginated_facet_offers_no_order(paged_site: Path) -> None:
 
 def test_facet_links_lead_to_the_first_page(paged_site: Path) -> None:
     page = _page(paged_site, "cases/page/3")
-    assert page.find("a", attrs={"data-value": "Echo"})["href"] == "http://127.0.0.1:8000/cases/brand/echo/"
+    assert page.find("a", attrs={"data-value": "Echo"})["href"] == "/cases/brand/echo/"
 
 
 def test_per_page_must_be_positive(tmp_path: Path) -> None:

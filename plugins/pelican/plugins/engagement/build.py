@@ -72,6 +72,10 @@ def add_template_fallback(generator: Any) -> None:
     # Platform marks: a card refers to its mark's <symbol>; a page carries each symbol once.
     generator.env.filters.setdefault("mark_id", mark_id)
     generator.env.filters.setdefault("mark_sprite", sprite)
+    from pelican.plugins.engagement.links import root_relative
+
+    # Links to the site's own pages and files from its pages: `{{ SITEURL|root_relative }}/…`.
+    generator.env.filters.setdefault("root_relative", root_relative)
     from pelican.plugins.engagement.comments.render import JSON_DUMPS
 
     # |tojson (JSON-LD) compact, as the fast update writes the comments it merges into it.

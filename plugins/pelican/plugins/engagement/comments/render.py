@@ -14,6 +14,7 @@ from typing import Any
 
 from pelican.plugins.engagement.comments.monogram import monogram
 from pelican.plugins.engagement.comments.views import RenderContext, ThreadView, html_datetime, page_path
+from pelican.plugins.engagement.links import root_relative
 
 PLUGIN_TEMPLATES = Path(__file__).parents[1] / "templates"
 
@@ -83,6 +84,7 @@ class FragmentRenderer:
         self.env.filters.update(pelican.get("JINJA_FILTERS", {}))
         self.env.filters.setdefault("monogram", monogram)  # comments' avatars (a site may override)
         self.env.filters.setdefault("html_datetime", html_datetime)
+        self.env.filters.setdefault("root_relative", root_relative)  # the page's own links (links.py)
         self.env.policies["json.dumps_kwargs"] = dict(JSON_DUMPS)
         self.env.globals.update(pelican.get("JINJA_GLOBALS", {}))
         self.context = context
