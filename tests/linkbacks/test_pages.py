@@ -81,7 +81,7 @@ def test_likes_are_a_compact_row_with_local_avatars(tmp_path):
     page = _render(tmp_path, entries)
     assert page.select_one(".reactions-like h2").get_text() == "2 likes"
     img = page.select_one(".reactions-like img")
-    assert img["src"] == "https://blog.example/engagement/avatars/abc.png"
+    assert img["src"] == "/engagement/avatars/abc.png"  # the site's own file: root-relative
     # Without a photo: a monogram (drawn by CSS, hidden from screen readers) and the name for them.
     without = page.select(".reactions-like li")[1]
     assert without.select_one(".eg-avatar[aria-hidden=true]").get_text() == "B"
