@@ -109,9 +109,10 @@ class EngagementSettings:
         50, "Newest comments listed in the site-wide comments feed and in each article's feed."
     )
     COMMENT_JSONLD_ITEMS: int = _setting(
-        3, "Comments listed as schema.org Comment items in an article's JSON-LD (the first ones on "
-        "the page; commentCount always counts all). Each item repeats the comment's text, so a "
-        "cap keeps long threads' pages light. 0: none."
+        1, "Comments listed as schema.org Comment items in an article's JSON-LD (the first ones on "
+        "the page; commentCount always counts all). Each item repeats the comment's text on every "
+        "page load, and Google's Article structured data reads no comment, so one item shows the "
+        "structure and commentCount the size. 0: none."
     )
     AUTO_APPROVE_RETURNING: bool = _setting(
         False, "Approve a comment at once when the same e-mail already has an approved comment."
