@@ -141,7 +141,7 @@ def test_no_endpoint_means_no_form(tmp_path: Path) -> None:
 
 
 def test_jsonld_carries_comment_count_and_comments(tmp_path: Path) -> None:
-    site = make_site(tmp_path)
+    site = make_site(tmp_path, ENGAGEMENT_COMMENT_JSONLD_ITEMS=2)  # the default lists one
     top = site.comment("first-post", "Top *one*", author_name="Ann")
     site.comment("first-post", "Reply", minutes=1, parent=top, author_name="Bob")
     page = soup(site.build(), "2024/01/first-post")
