@@ -189,7 +189,8 @@ def test_built_pages_load_no_third_party_script_or_frame(tmp_path: Path, standin
         soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
         for tag in soup.find_all(["script", "iframe"], src=True):
             # Root-relative (the page's own links) or under SITEURL (article content, which feeds carry).
-            assert urljoin("http://127.0.0.1:8000/", tag["src"]).startswith("http://127.0.0.1:8000/"), (page, tag)
+            resolved = urljoin("http://127.0.0.1:8000/", tag["src"])
+            assert resolved.startswith("http://127.0.0.1:8000/"), (page, tag)
 
 
 def test_case_post_fills_the_customer_fields_from_the_snapshot(tmp_path: Path, standin) -> None:

@@ -30,7 +30,8 @@ def test_theme_links_keep_the_site_path(under_a_path: Path) -> None:
     assert page.find("link", rel="stylesheet")["href"] == "/blog/theme/css/site.css"
     assert page.select_one(".site-title a")["href"] == "/blog/"
     assert page.select_one('a[rel="tag"]')["href"] == "/blog/tag/one/"
-    assert page.find("link", rel="alternate", type="application/atom+xml")["href"] == "/blog/feeds/all.atom.xml"
+    feed = page.find("link", rel="alternate", type="application/atom+xml")
+    assert feed["href"] == "/blog/feeds/all.atom.xml"
 
 
 def test_plugin_links_keep_the_site_path(under_a_path: Path) -> None:

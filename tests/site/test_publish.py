@@ -48,7 +48,8 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_production_pages_use_the_public_address(published: Path) -> None:
     article = soup(published, "2013/04/the-now-of-customer-service/index.html")
     assert article.find("link", rel="canonical")["href"] == f"{PUBLIC}/2013/04/the-now-of-customer-service/"
-    assert article.find("link", rel="stylesheet")["href"] == "/theme/css/site.css"  # its own files: root-relative
+    # Its own files are linked root-relative.
+    assert article.find("link", rel="stylesheet")["href"] == "/theme/css/site.css"
     assert json.loads(article.find("script", type="application/ld+json").string)["url"].startswith(PUBLIC)
 
 
