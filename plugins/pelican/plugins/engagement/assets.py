@@ -3,9 +3,13 @@
 Themes do not know about the plugin's ``static/`` folder, so the plugin publishes it itself, under
 ``OUTPUT_PATH/engagement/``; ``engagement/styles.html`` links the stylesheets from there. Pelican
 copies the theme's static files (``THEME_STATIC_DIR``) on every build, before ``finalized``; this
-module then rewrites their ``.css`` and ``.js`` in place. Both are minified (rcssmin, rjsmin) unless
+module then rewrites their ``.css`` and ``.js`` in place. Both are minified unless
 ``ENGAGEMENT_MINIFY_ASSETS`` is off, as Hugo's ``resources.Minify`` or pelican-minify do: the
 sources stay commented and readable, and every article page downloads a third less CSS and JS.
+CSS goes through rcssmin (comments and spaces: the stylesheets are hand-written tight, and a
+structural optimiser found nothing more). JavaScript goes through tdewolff/minify, the minifier
+behind Hugo's ``--minify``: it also shortens local names, a quarter off rjsmin's output for the
+comment scripts every article page loads (comments.js 2,747 -> 2,047 bytes).
 
 A file is only written when its published bytes differ from what the output holds, so a warm build
 rewrites nothing of the plugin's and only the theme files Pelican has just copied over again.
@@ -17,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pelican.plugins.engagement.build import state
+from pelican.plugins.engagement.build import EngagementBuildError, state
 from pelican.plugins.engagement.files import write_file
 
 STATIC = Path(__file__).with_name("static") / "engagement"
@@ -30,9 +34,27 @@ def _css(text: str) -> str:
 
 
 def _js(text: str) -> str:
-    from rjsmin import jsmin
+    """Minified JavaScript, minified again until it stops changing (at most a few passes).
 
-    return jsmin(text)
+    tdewolff's renaming can pick different short names on a second pass over its own output, and
+    ``minify_in_place`` must leave an already-published file as it is, so the result is a fixed
+    point. A syntax error is raised with its line and column (the caller adds the file name).
+    """
+    import minify
+
+    for _ in range(4):
+        try:
+            shorter = minify.string("application/javascript", text)
+        except minify.MinifyError as error:
+            raise AssetError(str(error)) from None
+        if shorter == text:
+            break
+        text = shorter
+    return text
+
+
+class AssetError(EngagementBuildError):
+    """A CSS or JS file the minifier could not read (the message gives the line and column)."""
 
 
 MINIFIERS: dict[str, Callable[[str], str]] = {".css": _css, ".js": _js}
@@ -43,7 +65,10 @@ def published(source: Path, *, minify: bool) -> bytes:
     minifier = MINIFIERS.get(source.suffix) if minify else None
     if minifier is None:
         return source.read_bytes()
-    return minifier(source.read_text("utf-8")).encode("utf-8")
+    try:
+        return minifier(source.read_text("utf-8")).encode("utf-8")
+    except AssetError as error:
+        raise AssetError(f"{source}: cannot minify: {error}") from None
 
 
 def _differs(target: Path, payload: bytes) -> bool:

@@ -357,9 +357,9 @@ class EngagementSettings:
 
     # --- publishing ------------------------------------------------------------------------------
     MINIFY_ASSETS: bool = _setting(
-        True, "Publish CSS and JavaScript minified (rcssmin, rjsmin): the plugin's static files and "
-        "the theme's static .css/.js; the sources stay as written. False: publish them as written, "
-        "comments and all, to debug styles or scripts in the browser."
+        True, "Publish CSS and JavaScript minified (rcssmin; tdewolff/minify for JS): the plugin's "
+        "static files and the theme's static .css/.js; the sources stay as written. False: publish "
+        "them as written, comments and all, to debug styles or scripts in the browser."
     )
     MINIFY_HTML: bool = _setting(
         False, "True: publish HTML pages minified (minify-html, as `hugo --minify`): whitespace "
