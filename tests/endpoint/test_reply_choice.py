@@ -44,7 +44,7 @@ def test_static_form_post_asks_whom_it_replies_to(endpoint: Endpoint) -> None:
     ann, bob = _add(endpoint.store, "Ann"), _add(endpoint.store, "Bob", 1)
     select = _select(_post(endpoint))
     assert select["name"] == "parent" and endpoint.store.list(status="pending") == []
-    assert _labels(select) == ["Nobody in particular (a new comment)", "Ann", "Bob"]
+    assert _labels(select) == ["Nobody (a new comment)", "Ann", "Bob"]
     assert [o["value"] for o in select.find_all("option")] == ["", str(ann.id), str(bob.id)]
     assert select.find("option", selected=True) is None  # the browser picks the first: nobody
 
