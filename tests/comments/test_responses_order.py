@@ -57,7 +57,8 @@ def _render(entries: list[PublicEntry], *, closed: bool) -> BeautifulSoup:
 
 
 def _reading(page: BeautifulSoup) -> list[str]:
-    """What a reader meets, in order: headings ("h2 1 reply"; hidden ones marked) and the items."""
+    """What a reader meets, in order: headings ("h2 1 reply"; hidden ones marked) and the items
+    (a linkback or a mention is a p-comment too, the article's comment property: named once)."""
     items = {"linkback": "linkback", "mention": "mention", "p-comment": "comment",
              "eg-closed": "closed", "eg-form": "form", "reaction": "like"}
     seen: list[str] = []
@@ -70,6 +71,7 @@ def _reading(page: BeautifulSoup) -> list[str]:
         for cls, name in items.items():
             if cls in classes:
                 seen.append(name)
+                break
     return seen
 
 
