@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import types
 from pathlib import Path
 
 import pytest
@@ -54,8 +55,16 @@ def wal(tmp_path: Path) -> Path:
 
 
 def _disk(monkeypatch: pytest.MonkeyPatch, **options: object) -> _Disk:
+    """The disk, seen by wal_sync.py only: an ``os`` of its own whose fsync is the stand-in.
+
+    Patching ``os.fsync`` itself would also count the fsyncs of any other thread of the test
+    process (a file written by a background thread a previous test left running).
+    """
     disk = _Disk(**options)  # type: ignore[arg-type]
-    monkeypatch.setattr(wal_sync_module.os, "fsync", disk.fsync)
+    own_os = types.ModuleType("os")
+    own_os.__dict__.update(os.__dict__)
+    own_os.fsync = disk.fsync  # type: ignore[attr-defined]
+    monkeypatch.setattr(wal_sync_module, "os", own_os)
     return disk
 
 
