@@ -98,8 +98,9 @@ def post_form() -> Response:
             return idempotency.replay_form(stored)
         if stored is not None:  # the token again with another comment: the once-only rule judges it
             key = None
-    if reply_choice.wanted(request.form) and _thread_has_choices(ctx):
-        return _confirm_page(ctx)
+    choices = _choices_if_wanted(ctx)
+    if choices is not None and choices.options:  # an empty thread keeps its one-step post
+        return _confirm_page(ctx, choices)
     try:
         entry, thread = accept_comment(ctx, request.form, address, _client(request), key,
                                        lambda stored: (303, _form_location(ctx, stored)))
@@ -136,13 +137,22 @@ def _client(req: Request) -> dict[str, str]:
             "referrer": req.headers.get("Referer", "")[:2048]}
 
 
-def _thread_has_choices(ctx: EndpointContext) -> bool:
-    """Has the posted thread a comment to reply to? (An unknown one is refused further on.)"""
+def _choices_if_wanted(ctx: EndpointContext) -> reply_choice.ReplyChoices | None:
+    """The "In reply to" options for a post from the static form (None for any other post, or a
+    thread the build does not know, which is refused further on)."""
+    if not reply_choice.wanted(request.form):
+        return None
     key = normalise_thread_key(request.form.get("thread", ""), ctx.config.site_url)
-    return ctx.manifest.get(key) is not None and reply_choice.has_choices(ctx.store, key)
+    return _reply_choices(ctx, key) if ctx.manifest.get(key) is not None else None
 
 
-def _confirm_page(ctx: EndpointContext) -> tuple[str, int, dict[str, str]]:
+def _reply_choices(ctx: EndpointContext, key: str) -> reply_choice.ReplyChoices:
+    return reply_choice.reply_choices(ctx.store, key, request.form.get("parent", "").strip(),
+                                      lambda moment: display_time(ctx, moment))
+
+
+def _confirm_page(ctx: EndpointContext,
+                  choices: reply_choice.ReplyChoices | None = None) -> tuple[str, int, dict[str, str]]:
     """The reader without JavaScript: their comment back, with a fresh form token, to send again.
 
     Nothing is stored yet. The page previews the comment as it will look and asks whom it replies
@@ -154,8 +164,8 @@ def _confirm_page(ctx: EndpointContext) -> tuple[str, int, dict[str, str]]:
     key = normalise_thread_key(data.get("thread", ""), ctx.config.site_url)
     fields = {name: data.get(name, "") for name in
               ("thread", "parent", "name", "email", "website", "body", "notify")}
-    choices = reply_choice.reply_choices(ctx.store, key, fields["parent"].strip(),
-                                         lambda moment: display_time(ctx, moment))
+    if choices is None:  # FORM_TOKEN = "require": every post without a token comes here
+        choices = _reply_choices(ctx, key)
     if choices.options:  # the select sends it
         del fields["parent"]
     settings = ctx.settings

@@ -67,13 +67,6 @@ def wanted(data: Mapping[str, Any]) -> bool:
     return bool(marked) and not token
 
 
-def has_choices(store: Store, thread: str) -> bool:
-    """Is there anything to reply to? (One indexed look-up: an empty thread keeps its one-step post.)"""
-    query = select(entries.c.id).where(_of_thread(thread)).limit(1)
-    with store.read() as conn:
-        return conn.execute(query).first() is not None
-
-
 def reply_choices(store: Store, thread: str, posted: str, format_date: Callable[[datetime], str],
                   limit: int | None = None) -> ReplyChoices:
     """The newest ``limit`` replyable entries of ``thread``, oldest first, ``posted`` preselected
